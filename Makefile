@@ -1,0 +1,52 @@
+# deepcourse: two commands do all set-up on a fresh machine.
+#   make run    venv + install + migrate + load the course + start the portal (SQLite)
+#   make test   venv + install + system tools + the whole suite (what CI runs)
+# Re-running either is fast: the venv is rebuilt only when pyproject.toml or the lock changes.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.deepcourse-installed
+LOCK   := requirements/constraints.txt
+JOBS   ?= 2
+
+.PHONY: run test test-fast lint format system-deps lock clean help
+
+help:
+	@echo "make run        start the portal on embedded SQLite with the course loaded"
+	@echo "make test       everything CI runs (unit, integration, e2e, every tutorial)"
+	@echo "make test-fast  unit tests only (seconds)"
+	@echo "make lint       ruff check + ruff format --check"
+
+$(STAMP): pyproject.toml $(LOCK)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
+	@touch $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: $(STAMP)
+	$(BIN)/deepcourse serve
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m unit -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+# Refresh the lock from the current venv (run after changing dependencies in pyproject.toml).
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^deepcourse' > $(LOCK)
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

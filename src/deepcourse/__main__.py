@@ -1,0 +1,5 @@
+"""``python -m deepcourse`` is the ``deepcourse`` command."""
+
+from deepcourse.cli import main
+
+main()

@@ -1,0 +1,30 @@
+"""The ``deepcourse`` command: thin entry points over the course, grader and dl packages.
+
+Each command group lives in its own module and registers itself on :data:`app` below; commands
+parse input, call one domain function and render the result. Heavy imports (torch, Django,
+nbclient) happen inside commands, so ``deepcourse --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from deepcourse.cli import course_info
+
+app = typer.Typer(
+    name="deepcourse",
+    help="Technion ECE 046211 Deep Learning (Winter 2024): syllabus, homework, grades, portal.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+course_info.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

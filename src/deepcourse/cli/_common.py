@@ -1,0 +1,48 @@
+"""Shared CLI helpers: consoles, loading the course with friendly errors, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from deepcourse.course import Course, CourseError, load_course
+
+#: Exit code for bad input (a malformed file, an unknown student, a broken rule).
+EXIT_BAD_INPUT = 2
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+COURSE_DIR_OPTION = typer.Option(
+    None,
+    "--course-dir",
+    envvar="DEEPCOURSE_COURSE_DIR",
+    help="The course definition folder (default: course/ of this repository).",
+    file_okay=False,
+    dir_okay=True,
+)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with ``code`` (nothing on stdout)."""
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def course_or_exit(course_dir: Path | None) -> Course:
+    try:
+        return load_course(course_dir)
+    except CourseError as exc:
+        fail(str(exc))
+
+
+def write_stdout(text: str) -> None:
+    """Write machine-readable output verbatim (no rich markup, no wrapping)."""
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
