@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from deepcourse.cli import course_info
+from deepcourse.cli import course_info, db, enroll, groups, roster, serve, students
 
 app = typer.Typer(
     name="deepcourse",
@@ -20,6 +20,12 @@ app = typer.Typer(
 )
 
 course_info.register(app)
+db.register(app)
+students.register(app)
+enroll.register(app)
+roster.register(app)
+groups.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,136 @@
+"""Runtime configuration from the environment: database URL, secret key, email backend.
+
+Environment variables:
+
+``DEEPCOURSE_DATABASE_URL``
+    ``sqlite:///ABSOLUTE/PATH.sqlite3`` or ``postgresql://user:pass@host:port/dbname`` (a unix
+    socket folder goes in ``?host=/path``). Default: ``deepcourse.sqlite3`` in the user's data
+    folder (``platformdirs.user_data_dir("deepcourse")``).
+``DEEPCOURSE_SECRET_KEY``
+    Django's secret key; default: generated once into ``secret_key`` in the data folder.
+``DEEPCOURSE_EMAIL_BACKEND``
+    ``console`` (default; on stderr), ``file`` (into ``DEEPCOURSE_EMAIL_DIR``, default ``<data>/mail``),
+    ``locmem`` (tests) or a dotted Django backend path.
+``DEEPCOURSE_DEBUG``
+    ``1`` to turn Django's DEBUG on (off by default).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from deepcourse.course.exceptions import CourseError
+
+ENV_URL = "DEEPCOURSE_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
+class DatabaseUrlError(CourseError):
+    """``DEEPCOURSE_DATABASE_URL`` cannot be understood."""
+
+
+def data_dir() -> Path:
+    """The per-user data folder (created on first use)."""
+    from platformdirs import user_data_dir
+
+    path = Path(os.environ.get("DEEPCOURSE_DATA_DIR") or user_data_dir("deepcourse"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'deepcourse.sqlite3'}"
+
+
+def database_settings(url: str | None = None) -> dict:
+    """Django's ``DATABASES["default"]`` for a ``sqlite:///`` or ``postgresql://`` URL.
+
+    SQLite: WAL journal, a 60 s busy timeout and ``BEGIN IMMEDIATE`` transactions, so concurrent
+    writers (several processes) queue for the write lock instead of failing half-way.
+
+    Raises:
+        DatabaseUrlError: another scheme, or no path / database name.
+    """
+    url = url or os.environ.get(ENV_URL) or default_database_url()
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if url.startswith("sqlite:////"):
+            path = "/" + path.lstrip("/")
+        if not path or path == "/":
+            raise DatabaseUrlError(
+                f"{ENV_URL}={url!r} names no file: expected sqlite:///ABSOLUTE/PATH.sqlite3"
+            )
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_BUSY_TIMEOUT_S,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    if parts.scheme in ("postgresql", "postgres"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise DatabaseUrlError(
+                f"{ENV_URL}={url!r} names no database: expected postgresql://USER@HOST:PORT/DBNAME"
+            )
+        query = parse_qs(parts.query)
+        host = query.get("host", [parts.hostname or ""])[0]
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": host,
+            "PORT": str(parts.port or query.get("port", [""])[0]),
+        }
+    raise DatabaseUrlError(
+        f"{ENV_URL}={url!r}: unsupported scheme {parts.scheme!r}: expected sqlite:///PATH or "
+        "postgresql://USER@HOST:PORT/DBNAME"
+    )
+
+
+def secret_key() -> str:
+    key = os.environ.get("DEEPCOURSE_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def email_settings() -> dict:
+    choice = os.environ.get("DEEPCOURSE_EMAIL_BACKEND", "console")
+    backends = {
+        "console": "deepcourse.portal.mail.StderrConsoleBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    settings = {"EMAIL_BACKEND": backends.get(choice, choice)}
+    if choice == "file":
+        settings["EMAIL_FILE_PATH"] = os.environ.get("DEEPCOURSE_EMAIL_DIR") or str(
+            data_dir() / "mail"
+        )
+    return settings
+
+
+def django_setup() -> None:
+    """Configure Django with :mod:`deepcourse.portal.settings` (once per process)."""
+    import django
+    from django.apps import apps
+
+    if apps.ready:
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deepcourse.portal.settings")
+    django.setup()
+
+
+__all__ = ["DatabaseUrlError", "data_dir", "database_settings", "django_setup", "secret_key"]

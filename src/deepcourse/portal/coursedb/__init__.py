@@ -1,0 +1,1 @@
+"""The course database: students, staff, registrations, pairs, grades and the audit log."""
