@@ -125,7 +125,7 @@ def grade_text(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # 54.50 -> "54.5", 100.00 -> "100"
     return value
 
 
