@@ -28,7 +28,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: $(STAMP)
-	$(BIN)/deepcourse serve
+	$(BIN)/deepcourse info
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup

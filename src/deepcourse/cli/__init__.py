@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import typer
 
-from deepcourse.cli import course_info, db, enroll, groups, roster, serve, students
+from deepcourse.cli import (
+    course_info,
+    db,
+    enroll,
+    gradebook,
+    grades,
+    groups,
+    roster,
+    serve,
+    students,
+)
 
 app = typer.Typer(
     name="deepcourse",
@@ -20,6 +30,8 @@ app = typer.Typer(
 )
 
 course_info.register(app)
+grades.register(app)
+gradebook.register_gradebook(grades.grades_app)  # grades import|export|report|set|audit
 db.register(app)
 students.register(app)
 enroll.register(app)

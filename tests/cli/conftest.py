@@ -1,0 +1,13 @@
+"""CLI tests render rich tables on a wide, fixed-size console so assertions don't depend on wrapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from deepcourse.cli import _common
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    monkeypatch.setattr(_common.out, "_width", 250)
+    monkeypatch.setattr(_common.out, "_height", 100)
