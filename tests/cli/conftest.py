@@ -1,13 +1,9 @@
-"""CLI tests render rich tables on a wide, fixed-size console so assertions don't depend on wrapping."""
+"""Course-database fixtures (see :mod:`deepcourse.portal.pytest_plugin`)."""
 
-from __future__ import annotations
-
-import pytest
-
-from deepcourse.cli import _common
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(_common.out, "_width", 250)
-    monkeypatch.setattr(_common.out, "_height", 100)
+from deepcourse.portal.pytest_plugin import (  # noqa: F401 (fixtures)
+    coursedb,
+    db_url,
+    django_ready,
+    postgres,
+    postgres_template,
+)
