@@ -1,9 +1,20 @@
-"""Course-database fixtures (see :mod:`deepcourse.portal.pytest_plugin`)."""
+"""CLI tests render rich tables on a wide, fixed-size console so assertions don't depend on wrapping."""
 
-from deepcourse.portal.pytest_plugin import (  # noqa: F401 (fixtures)
+from __future__ import annotations
+
+import pytest
+
+from deepcourse.cli import _common
+from deepcourse.portal.pytest_plugin import (  # noqa: F401 (course-database fixtures)
     coursedb,
     db_url,
     django_ready,
     postgres,
     postgres_template,
 )
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    monkeypatch.setattr(_common.out, "_width", 250)
+    monkeypatch.setattr(_common.out, "_height", 100)

@@ -15,20 +15,27 @@ ADA = Student("123456789", "Ada Lovelace", "ada@t.ac.il", frozenset({"046195"}))
 
 
 def test_a_roster_preview_lists_every_addition_and_update():
-    text = HEADER + "123456789,Ada Lovelace,ada@t.ac.il,046195;236756\n223456789,Alan Turing,alan@t.ac.il,\n"
+    text = (
+        HEADER
+        + "123456789,Ada Lovelace,ada@t.ac.il,046195;236756\n223456789,Alan Turing,alan@t.ac.il,\n"
+    )
     changes = students_parse(text, existing={ADA.student_id: ADA})
     assert [(c.row, c.action) for c in changes] == [(2, "update"), (3, "add")]
     assert changes[0].student.completed == {"046195", "236756"}
 
 
 def test_an_unchanged_student_is_previewed_as_unchanged():
-    changes = students_parse(HEADER + "123456789,Ada Lovelace,ada@t.ac.il,046195\n", existing={ADA.student_id: ADA})
+    changes = students_parse(
+        HEADER + "123456789,Ada Lovelace,ada@t.ac.il,046195\n", existing={ADA.student_id: ADA}
+    )
     assert changes[0].action == "unchanged"
 
 
 def test_a_duplicate_id_is_reported_with_its_row_number():
     text = HEADER + "123456789,A,a@t.ac.il,\n223456789,B,b@t.ac.il,\n123456789,C,c@t.ac.il,\n"
-    with pytest.raises(ImportRejected, match=r"row 4: duplicate student id 123456789 \(first on row 2\)") as info:
+    with pytest.raises(
+        ImportRejected, match=r"row 4: duplicate student id 123456789 \(first on row 2\)"
+    ) as info:
         students_parse(text, existing={})
     assert info.value.errors == [(4, "duplicate student id 123456789 (first on row 2)")]
 
@@ -43,7 +50,10 @@ def test_every_bad_row_is_reported_not_just_the_first():
 
 
 def test_a_roster_with_wrong_columns_names_the_expected_header():
-    with pytest.raises(ImportRejected, match="missing column.*completed.*expected header student_id,name,email,completed"):
+    with pytest.raises(
+        ImportRejected,
+        match="missing column.*completed.*expected header student_id,name,email,completed",
+    ):
         students_parse("student_id,name,email\n", existing={})
 
 
@@ -63,7 +73,9 @@ def test_an_unknown_student_in_a_grades_file_is_reported_with_its_row_number():
 
 
 def test_a_grade_out_of_range_is_reported_with_its_row_number():
-    with pytest.raises(ImportRejected, match=r"row 2: student 123456789: exam: '101' is out of range"):
+    with pytest.raises(
+        ImportRejected, match=r"row 2: student 123456789: exam: '101' is out of range"
+    ):
         grades_parse("student_id,exam\n123456789,101\n", known={"123456789": {}})
 
 

@@ -59,7 +59,9 @@ def test_either_prerequisite_course_suffices(completed):
 
 
 def test_a_request_without_the_prerequisites_is_rejected_with_the_reason():
-    with pytest.raises(RegistrationError, match=r"000000001 does not meet the prerequisites.*046195.*236756") as info:
+    with pytest.raises(
+        RegistrationError, match=r"000000001 does not meet the prerequisites.*046195.*236756"
+    ) as info:
         enrollment_request(roster=Roster(40), student=student(1, ()), prerequisites=PREREQ)
     assert info.value.rule == "prerequisites" and info.value.student_id == "000000001"
 
@@ -139,12 +141,16 @@ operations = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(capacity=st.integers(1, 10), ops=operations)
-def test_the_course_never_holds_more_than_its_capacity_and_no_student_is_listed_twice(capacity, ops):
+def test_the_course_never_holds_more_than_its_capacity_and_no_student_is_listed_twice(
+    capacity, ops
+):
     roster = Roster(capacity)
     for op, arg in ops:
         try:
             if op == "request":
-                roster = enrollment_request(roster=roster, student=student(arg), prerequisites=PREREQ).roster
+                roster = enrollment_request(
+                    roster=roster, student=student(arg), prerequisites=PREREQ
+                ).roster
             elif op == "drop":
                 roster = enrollment_drop(roster=roster, student_id=f"{arg:09d}").roster
             else:

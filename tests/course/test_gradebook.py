@@ -60,7 +60,14 @@ def test_every_change_yields_an_audit_entry_with_who_when_old_new_and_why():
 
 
 def test_an_autograder_change_needs_no_reason_and_a_no_op_yields_nothing():
-    kwargs = dict(student_id="000000001", component="hw1", source=Source.AUTOGRADER, actor="grader", reason="", at=NOW)
+    kwargs = dict(
+        student_id="000000001",
+        component="hw1",
+        source=Source.AUTOGRADER,
+        actor="grader",
+        reason="",
+        at=NOW,
+    )
     assert grade_change(old=None, new=Decimal(90), **kwargs) is not None
     assert grade_change(old=Decimal("90.00"), new=Decimal(90), **kwargs) is None
 

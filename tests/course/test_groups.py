@@ -21,7 +21,12 @@ ENROLLED = {"000000001", "000000002", "000000003", "000000004"}
 
 def propose(a="000000001", b="000000002", assignment="hw1", groups=()):
     return group_propose(
-        assignment=assignment, proposer=a, partner=b, enrolled=ENROLLED, groups=groups, assignments=HW
+        assignment=assignment,
+        proposer=a,
+        partner=b,
+        enrolled=ENROLLED,
+        groups=groups,
+        assignments=HW,
     )
 
 

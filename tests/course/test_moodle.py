@@ -24,7 +24,11 @@ def test_the_export_has_an_id_number_column_and_one_column_per_grade_item():
         "Final grade",
     ]  # fmt: skip
     assert records[0]["ID number"] == "012345678"
-    assert records[0]["HW0"] == "1" and records[0]["Exam"] == "54.5" and records[0]["Final grade"] == "87"
+    assert (
+        records[0]["HW0"] == "1"
+        and records[0]["Exam"] == "54.5"
+        and records[0]["Final grade"] == "87"
+    )
 
 
 def test_every_exported_cell_is_a_number_or_empty_so_moodle_accepts_the_file():

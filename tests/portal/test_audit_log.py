@@ -14,9 +14,18 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def entry(coursedb):
-    coursedb.students_import(text="student_id,name,email,completed\n000000001,A,a@t.ac.il,046195\n", apply=True)
+    coursedb.students_import(
+        text="student_id,name,email,completed\n000000001,A,a@t.ac.il,046195\n", apply=True
+    )
     coursedb.enrollment_request(student_id="000000001")
-    coursedb.grade_set(student_id="000000001", component="exam", value="70", source="staff", actor="tal.daniel", reason="exam")
+    coursedb.grade_set(
+        student_id="000000001",
+        component="exam",
+        value="70",
+        source="staff",
+        actor="tal.daniel",
+        reason="exam",
+    )
     return coursedb.audit_list()[0]
 
 
@@ -38,7 +47,10 @@ def test_the_model_refuses_to_delete_an_audit_entry(entry):
 def test_the_database_refuses_bulk_updates_and_deletes_of_the_audit_log(entry):
     from deepcourse.portal.coursedb.models import AuditEntry
 
-    for attempt in (lambda: AuditEntry.objects.update(reason="x"), lambda: AuditEntry.objects.all().delete()):
+    for attempt in (
+        lambda: AuditEntry.objects.update(reason="x"),
+        lambda: AuditEntry.objects.all().delete(),
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
     assert AuditEntry.objects.get().reason == "exam"
@@ -61,7 +73,19 @@ def test_the_admin_shows_the_audit_log_read_only(entry):
 def test_raw_sql_cannot_edit_the_audit_log_on_either_database(db_url, tmp_path):
     run_cli(db_url, tmp_path, "students", "import", str(_roster(tmp_path)))
     run_cli(db_url, tmp_path, "enroll", "request", "000000001")
-    run_cli(db_url, tmp_path, "grades", "set", "000000001", "exam", "70", "--reason", "exam", "--by", "tal.daniel")
+    run_cli(
+        db_url,
+        tmp_path,
+        "grades",
+        "set",
+        "000000001",
+        "exam",
+        "70",
+        "--reason",
+        "exam",
+        "--by",
+        "tal.daniel",
+    )
     for sql in ("UPDATE coursedb_auditentry SET reason = 'x'", "DELETE FROM coursedb_auditentry"):
         with pytest.raises(Exception, match="append-only"):
             _execute(db_url, sql)

@@ -14,7 +14,10 @@ HEADER = "student_id,name,email,completed\n"
 
 
 def roster_csv(n: int, start: int = 1, completed: str = "046195") -> str:
-    rows = [f"{i:09d},Student {i},s{i}@campus.technion.ac.il,{completed}" for i in range(start, start + n)]
+    rows = [
+        f"{i:09d},Student {i},s{i}@campus.technion.ac.il,{completed}"
+        for i in range(start, start + n)
+    ]
     return HEADER + "\n".join(rows) + "\n"
 
 
@@ -39,8 +42,15 @@ def test_loading_the_course_creates_the_staff_as_users_with_their_roles(coursedb
     from deepcourse.course import load_course
 
     coursedb.course_load(course=load_course())  # idempotent
-    staff = {u.username: sorted(g.name for g in u.groups.all()) for u in User.objects.filter(is_staff=True)}
-    assert staff == {"daniel.soudry": ["lecturer"], "tal.daniel": ["head_ta"], "noam.kasten": ["grader"]}
+    staff = {
+        u.username: sorted(g.name for g in u.groups.all())
+        for u in User.objects.filter(is_staff=True)
+    }
+    assert staff == {
+        "daniel.soudry": ["lecturer"],
+        "tal.daniel": ["head_ta"],
+        "noam.kasten": ["grader"],
+    }
     grader = User.objects.get(username="noam.kasten")
     assert grader.has_perm("coursedb.change_graderecord")
     assert not grader.has_perm("coursedb.change_registration")
@@ -77,12 +87,18 @@ def test_a_prerequisite_waiver_is_recorded_with_who_and_why(coursedb):
     from deepcourse.portal.coursedb.models import Registration
 
     coursedb.students_import(text=roster_csv(1, completed=""), apply=True)
-    result = coursedb.enrollment_request(student_id=sid(1), actor="tal.daniel", waiver_reason="took it abroad")
+    result = coursedb.enrollment_request(
+        student_id=sid(1), actor="tal.daniel", waiver_reason="took it abroad"
+    )
     assert result.waived
     reg = Registration.objects.get(student__student_id=sid(1))
     assert (reg.waived_by, reg.waiver_reason) == ("tal.daniel", "took it abroad")
     entry = coursedb.audit_list(student_id=sid(1))[0]
-    assert (entry.action, entry.actor, entry.reason) == ("registration.waive", "tal.daniel", "took it abroad")
+    assert (entry.action, entry.actor, entry.reason) == (
+        "registration.waive",
+        "tal.daniel",
+        "took it abroad",
+    )
 
 
 def test_an_unknown_student_is_named_in_the_error(svc):
@@ -97,7 +113,11 @@ def test_dropping_a_student_promotes_the_first_on_the_waitlist_and_emails_them(s
         svc.enrollment_request(student_id=sid(i))
     result = svc.enrollment_drop(student_id=sid(1))
     assert result.promoted == sid(3)
-    assert states(svc) == [(sid(2), "enrolled", None), (sid(3), "enrolled", None), (sid(4), "waitlisted", 1)]
+    assert states(svc) == [
+        (sid(2), "enrolled", None),
+        (sid(3), "enrolled", None),
+        (sid(4), "waitlisted", 1),
+    ]
     assert [m.to for m in mail.outbox] == [["s3@campus.technion.ac.il"]]
     assert "you are enrolled" in mail.outbox[0].subject
 
@@ -165,7 +185,9 @@ def test_a_student_is_in_at_most_one_group_per_assignment(enrolled):
 
 
 def test_staff_may_approve_a_single_member_group_with_a_reason_which_is_audited(enrolled):
-    group = enrolled.group_approve_single(assignment="hw1", student_id=sid(5), reason="reserve duty", actor="tal.daniel")
+    group = enrolled.group_approve_single(
+        assignment="hw1", student_id=sid(5), reason="reserve duty", actor="tal.daniel"
+    )
     assert group.members == (sid(5),)
     assert enrolled.audit_list(student_id=sid(5))[-1].action == "group.approve_single"
 
@@ -176,15 +198,23 @@ def test_a_group_is_locked_once_it_has_a_submission_and_staff_changes_are_audite
     enrolled.group_submit(assignment="hw1", student_id=sid(1))
     with pytest.raises(GroupError, match="locked"):
         enrolled.group_leave(assignment="hw1", student_id=sid(2))
-    enrolled.group_leave(assignment="hw1", student_id=sid(2), staff=True, actor="tal.daniel", reason="partner left")
+    enrolled.group_leave(
+        assignment="hw1", student_id=sid(2), staff=True, actor="tal.daniel", reason="partner left"
+    )
     entry = enrolled.audit_list(student_id=sid(2))[-1]
-    assert (entry.action, entry.old_value, entry.reason) == ("group.dissolve", f"{sid(1)} + {sid(2)}", "partner left")
+    assert (entry.action, entry.old_value, entry.reason) == (
+        "group.dissolve",
+        f"{sid(1)} + {sid(2)}",
+        "partner left",
+    )
 
 
 def test_one_member_submits_and_both_get_the_grade(enrolled):
     enrolled.group_propose(assignment="hw2", proposer=sid(1), partner=sid(2))
     enrolled.group_confirm(assignment="hw2", student_id=sid(2))
-    members = enrolled.homework_grade_set(assignment="hw2", submitter=sid(2), value="88.5", source="autograder", actor="autograder")
+    members = enrolled.homework_grade_set(
+        assignment="hw2", submitter=sid(2), value="88.5", source="autograder", actor="autograder"
+    )
     assert members == (sid(1), sid(2))
     assert enrolled.grade_values(student_id=sid(1))["hw2"] == Decimal("88.5")
 
@@ -194,15 +224,37 @@ def test_one_member_submits_and_both_get_the_grade(enrolled):
 
 def test_a_staff_grade_change_without_a_reason_is_refused(enrolled):
     with pytest.raises(GradeError, match="needs a reason"):
-        enrolled.grade_set(student_id=sid(1), component="exam", value="70", source="staff", actor="tal.daniel")
+        enrolled.grade_set(
+            student_id=sid(1), component="exam", value="70", source="staff", actor="tal.daniel"
+        )
     assert enrolled.audit_list() == []
 
 
 def test_every_staff_grade_change_is_audited_with_who_old_new_and_reason(enrolled):
-    enrolled.grade_set(student_id=sid(1), component="exam", value="54.5", source="staff", actor="tal.daniel", reason="exam")
-    enrolled.grade_set(student_id=sid(1), component="exam", value="56", source="staff", actor="daniel.soudry", reason="appeal")
-    trail = [(e.actor, e.old_value, e.new_value, e.source, e.reason) for e in enrolled.audit_list(student_id=sid(1))]
-    assert trail == [("tal.daniel", "", "54.5", "staff", "exam"), ("daniel.soudry", "54.5", "56", "staff", "appeal")]
+    enrolled.grade_set(
+        student_id=sid(1),
+        component="exam",
+        value="54.5",
+        source="staff",
+        actor="tal.daniel",
+        reason="exam",
+    )
+    enrolled.grade_set(
+        student_id=sid(1),
+        component="exam",
+        value="56",
+        source="staff",
+        actor="daniel.soudry",
+        reason="appeal",
+    )
+    trail = [
+        (e.actor, e.old_value, e.new_value, e.source, e.reason)
+        for e in enrolled.audit_list(student_id=sid(1))
+    ]
+    assert trail == [
+        ("tal.daniel", "", "54.5", "staff", "exam"),
+        ("daniel.soudry", "54.5", "56", "staff", "appeal"),
+    ]
 
 
 def test_a_grade_import_previews_then_applies_all_with_the_import_source(enrolled):
@@ -233,7 +285,15 @@ def test_the_gradebook_report_takes_final_grades_from_the_policy_engine(enrolled
     enrolled.grades_import(text=text, apply=True, actor="tal.daniel")
     rows = {r.student_id: r for r in enrolled.gradebook_rows()}
     expected = compute_final(
-        Components("pass", Decimal(90), Decimal(80), Decimal(70), Decimal(85), Decimal("54.5"), Decimal(100)),
+        Components(
+            "pass",
+            Decimal(90),
+            Decimal(80),
+            Decimal(70),
+            Decimal(85),
+            Decimal("54.5"),
+            Decimal(100),
+        ),
         load_course().assessment.policy,
     )
     assert (rows[sid(1)].final, rows[sid(1)].status) == (expected.final, expected.status)

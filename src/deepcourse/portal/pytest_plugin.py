@@ -52,7 +52,9 @@ def run_cli(url: str, tmp: Path, *args: str, check: bool = True) -> subprocess.C
         timeout=300,
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"deepcourse {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+        raise AssertionError(
+            f"deepcourse {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}"
+        )
     return proc
 
 
