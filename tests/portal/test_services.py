@@ -306,3 +306,14 @@ def test_the_moodle_export_has_an_id_number_column_per_enrolled_student(enrolled
     assert lines[0].startswith("ID number,Email address,HW0,HW1")
     assert lines[1].startswith(f"{sid(1)},s1@campus.technion.ac.il,,,,,,80,")
     assert len(lines) == 6
+
+
+def test_a_second_grade_import_updates_the_records_and_audits_the_old_values(enrolled):
+    enrolled.grades_import(text=f"student_id,hw0,exam\n{sid(1)},fail,50\n", apply=True, actor="a")
+    changes = enrolled.grades_import(
+        text=f"student_id,hw0,exam\n{sid(1)},pass,50.00\n", apply=True, actor="b"
+    )
+    assert [(c.component, c.old, c.new) for c in changes] == [("hw0", "fail", "pass")]
+    assert enrolled.grade_values(student_id=sid(1))["hw0"] == "pass"
+    last = enrolled.audit_list(student_id=sid(1))[-1]
+    assert (last.actor, last.old_value, last.new_value, last.source) == ("b", "fail", "pass", "import")

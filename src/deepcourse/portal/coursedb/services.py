@@ -708,8 +708,14 @@ def grades_import(
             s.student_id: s
             for s in Student.objects.filter(student_id__in={c.student_id for c in changes})
         }
+        records = {
+            (r.student.student_id, r.component): r
+            for r in GradeRecord.objects.filter(student__in=students.values()).select_related(
+                "student"
+            )
+        }
         now = timezone.now()
-        entries = []
+        entries, to_create, to_update = [], [], []
         for c in changes:
             entry = grade_change(
                 student_id=c.student_id,
@@ -721,7 +727,16 @@ def grades_import(
                 reason=reason,
                 at=now,
             )
-            _write_grade(students[c.student_id], c.component, c.new, Source.IMPORT)
+            record = records.get((c.student_id, c.component))
+            if record is None:
+                record = GradeRecord(student=students[c.student_id], component=c.component)
+                to_create.append(record)
+            else:
+                to_update.append(record)
+            record.source = Source.IMPORT
+            record.updated_at = now
+            record.value = None if c.component == "hw0" else c.new
+            record.outcome = (c.new or "") if c.component == "hw0" else ""
             entries.append(
                 AuditEntry(
                     at=now,
@@ -735,6 +750,10 @@ def grades_import(
                     reason=entry.reason,
                 )
             )
+        GradeRecord.objects.bulk_create(to_create, batch_size=1000)
+        GradeRecord.objects.bulk_update(
+            to_update, ["value", "outcome", "source", "updated_at"], batch_size=1000
+        )
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
         return changes
 
