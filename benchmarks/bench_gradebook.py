@@ -172,7 +172,9 @@ def main() -> None:
     print("|---|" + "---:|" * len(names))
     for key, label in STEPS:
         print(f"| {label} | " + " | ".join(f"{columns[n][key]:.2f} s" for n in names) + " |")
-    print(f"| baseline: policy engine alone, no database | {base:.2f} s |" + " |" * (len(names) - 1))
+    print(
+        f"| baseline: policy engine alone, no database | {base:.2f} s |" + " |" * (len(names) - 1)
+    )
 
 
 if __name__ == "__main__":

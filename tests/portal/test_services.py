@@ -316,4 +316,9 @@ def test_a_second_grade_import_updates_the_records_and_audits_the_old_values(enr
     assert [(c.component, c.old, c.new) for c in changes] == [("hw0", "fail", "pass")]
     assert enrolled.grade_values(student_id=sid(1))["hw0"] == "pass"
     last = enrolled.audit_list(student_id=sid(1))[-1]
-    assert (last.actor, last.old_value, last.new_value, last.source) == ("b", "fail", "pass", "import")
+    assert (last.actor, last.old_value, last.new_value, last.source) == (
+        "b",
+        "fail",
+        "pass",
+        "import",
+    )
