@@ -60,10 +60,10 @@ def test_the_admin_shows_the_audit_log_read_only(entry):
     from django.contrib.admin.sites import site
     from django.test import RequestFactory
 
-    from deepcourse.portal.coursedb.models import AuditEntry, GradeRecord
+    from deepcourse.portal.coursedb.models import AuditEntry, GradeRecord, Registration
 
     request = RequestFactory().get("/admin/")
-    for model in (AuditEntry, GradeRecord):
+    for model in (AuditEntry, GradeRecord, Registration):
         admin = site._registry[model]
         assert not admin.has_change_permission(request, entry)
         assert not admin.has_delete_permission(request, entry)

@@ -21,3 +21,24 @@ def test_the_admin_asks_staff_to_log_in(coursedb):
 
     response = Client().get("/admin/", follow=True)
     assert response.status_code == 200 and b"log in" in response.content.lower()
+
+
+def test_staff_see_every_course_table_in_the_admin(coursedb):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("check", fail_level="WARNING")
+    User.objects.create_superuser("admin", "admin@t.ac.il", "pw")
+    client = Client()
+    client.login(username="admin", password="pw")
+    for model in (
+        "offering",
+        "student",
+        "staffmember",
+        "registration",
+        "homeworkgroup",
+        "graderecord",
+        "auditentry",
+    ):
+        assert client.get(f"/admin/coursedb/{model}/").status_code == 200, model

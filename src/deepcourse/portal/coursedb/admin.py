@@ -1,4 +1,9 @@
-"""The Django admin over the course database; the audit log is read-only for everyone."""
+"""The Django admin over the course database.
+
+Registrations, groups, grades and the audit log are read-only here: their changes go through the
+services (``deepcourse enroll|groups|grades ...``) so the rules run and every change is audited.
+The capacity is read-only too (raising it must promote from the waiting list).
+"""
 
 from django.contrib import admin
 
@@ -14,9 +19,21 @@ from deepcourse.portal.coursedb.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Offering)
 class OfferingAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "semester", "capacity")
+    readonly_fields = ("capacity",)
 
 
 @admin.register(Student)
@@ -31,7 +48,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ("student", "state", "seq", "requested_at", "waived_by")
     list_filter = ("state",)
     search_fields = ("student__student_id", "student__name")
@@ -41,23 +58,7 @@ class GroupMemberInline(admin.TabularInline):
     model = GroupMember
     extra = 0
 
-
-@admin.register(HomeworkGroup)
-class HomeworkGroupAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "assignment", "state", "locked")
-    list_filter = ("assignment", "state", "locked")
-    inlines = [GroupMemberInline]
-
-
-@admin.register(GradeRecord)
-class GradeRecordAdmin(admin.ModelAdmin):
-    """Read-only here: grade changes go through the services (or the CLI) so they are audited."""
-
-    list_display = ("student", "component", "value", "outcome", "source", "updated_at")
-    list_filter = ("component", "source")
-    search_fields = ("student__student_id",)
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -67,8 +68,24 @@ class GradeRecordAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(HomeworkGroup)
+class HomeworkGroupAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "assignment", "state", "locked")
+    list_filter = ("assignment", "state", "locked")
+    inlines = [GroupMemberInline]
+
+
+@admin.register(GradeRecord)
+class GradeRecordAdmin(ReadOnlyAdmin):
+    """Read-only here: grade changes go through the services (or the CLI) so they are audited."""
+
+    list_display = ("student", "component", "value", "outcome", "source", "updated_at")
+    list_filter = ("component", "source")
+    search_fields = ("student__student_id",)
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "at",
         "actor",
@@ -81,12 +98,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     list_filter = ("action", "source")
     search_fields = ("student_id", "actor", "reason")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
