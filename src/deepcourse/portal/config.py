@@ -11,6 +11,8 @@ Environment variables:
 ``DEEPCOURSE_EMAIL_BACKEND``
     ``console`` (default; on stderr), ``file`` (into ``DEEPCOURSE_EMAIL_DIR``, default ``<data>/mail``),
     ``locmem`` (tests) or a dotted Django backend path.
+``DEEPCOURSE_DATA_DIR``
+    Overrides the per-user data folder (the default database, the secret key, file email).
 ``DEEPCOURSE_DEBUG``
     ``1`` to turn Django's DEBUG on (off by default).
 """
