@@ -36,7 +36,12 @@ def migrate(course_dir: Path | None = COURSE_DIR_OPTION) -> None:
 
 
 @db_app.command(
-    "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+    "manage",
+    context_settings={
+        "allow_extra_args": True,
+        "ignore_unknown_options": True,
+        "help_option_names": [],  # --help goes to Django's command
+    },
 )
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command, e.g. `deepcourse db manage createsuperuser`."""
