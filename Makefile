@@ -28,7 +28,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: $(STAMP)
-	$(BIN)/deepcourse info
+	$(BIN)/deepcourse serve
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
