@@ -55,5 +55,7 @@ def assert_same_parameters(a: torch.nn.Module, b: torch.nn.Module, tol: float = 
         torch.testing.assert_close(p, q, atol=tol, rtol=tol)
     # The check is meaningful only if training moved the parameters.
     start = small_network()
-    moved = max((p - s).abs().max().item() for p, s in zip(a.parameters(), start.parameters()))
+    moved = max(
+        (p - s).abs().max().item() for p, s in zip(a.parameters(), start.parameters(), strict=True)
+    )
     assert moved > 1e-3, f"the parameters barely moved ({moved:.2e}); the comparison is vacuous"
