@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from deepcourse.cli import course_info
+from deepcourse.cli import course_info, tutorials
 
 app = typer.Typer(
     name="deepcourse",
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 
 course_info.register(app)
+tutorials.register(app)
 
 
 def main() -> None:
