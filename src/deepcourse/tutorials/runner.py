@@ -3,7 +3,8 @@
 The kernel is this interpreter (``sys.executable``) with the environment of the caller, and the
 folder holding the ``deepcourse`` package that is running is put first on its ``PYTHONPATH``, so
 the notebook imports exactly the code under test (also from a source checkout run as
-``PYTHONPATH=src``). The kernel's working directory is a fresh temporary folder.
+``PYTHONPATH=src``). The kernel's working directory is a fresh temporary folder. Figures use
+ipykernel's inline backend (Agg underneath), so ``plt.show()`` puts PNGs into the notebook.
 """
 
 from __future__ import annotations
@@ -79,7 +80,6 @@ def _kernel_environment() -> dict[str, str]:
     ]
     env = {
         "PYTHONPATH": os.pathsep.join(dict.fromkeys([package_root, *inherited])),
-        "MPLBACKEND": "Agg",
         "PYTHONHASHSEED": "0",
     }
     return env
