@@ -145,8 +145,14 @@ def run_tutorial(tutorial: Tutorial, *, cell_timeout: int = CELL_TIMEOUT) -> Tut
         try:
             # The kernel's own stderr (transport warnings) is noise; cell output comes over ZMQ.
             client.execute(cwd=str(workdir), stderr=subprocess.DEVNULL)
-        except CellExecutionError:
-            failure = _first_error(notebook)
+        except CellExecutionError as exc:
+            failure = _first_error(notebook) or CellFailure(
+                -1,
+                "",
+                getattr(exc, "ename", "CellExecutionError"),
+                getattr(exc, "evalue", ""),
+                str(exc),
+            )
         except (CellTimeoutError, DeadKernelError) as exc:
             failure = CellFailure(-1, "", type(exc).__name__, str(exc).splitlines()[0], str(exc))
     finally:

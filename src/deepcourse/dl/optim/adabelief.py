@@ -34,6 +34,8 @@ class AdaBelief(torch.optim.Optimizer):
     state at every step (Algorithm 2 of the paper) and again outside the root; AMSGrad takes the
     maximum of $s_t + \epsilon$.
 
+    The constructor is the package's without ``print_change_log`` (which only prints).
+
     Args:
         params: parameters or parameter groups.
         lr, betas, eps, weight_decay: $\gamma$, $(\beta_1, \beta_2)$, $\epsilon$, $\lambda$.

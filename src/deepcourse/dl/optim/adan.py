@@ -30,6 +30,10 @@ class Adan(torch.optim.Optimizer):
     $(0.98, 0.92, 0.99)$, and the moments are bias-corrected. The paper's Nesterov term weight
     $1-\beta_2$ (paper) is $\beta_2$ here.
 
+    The constructor is the authors' (sail-sg/Adan) without ``max_grad_norm`` (clip gradients
+    with ``torch.nn.utils.clip_grad_norm_`` instead) and without their ``foreach``/``fused``
+    kernels.
+
     Args:
         params: parameters or parameter groups.
         lr, betas, eps, weight_decay: $\gamma$, $(\beta_1, \beta_2, \beta_3)$, $\epsilon$, $\lambda$.
