@@ -121,21 +121,15 @@ def test_hw1_to_hw3_have_dry_and_wet_parts_in_pairs_with_no_handwritten_dry_part
 def test_grade_weights_are_30_hw_30_project_40_exam_and_2_bonus(course):
     p = course.assessment.policy
     assert p.weights == {
-        "hw1": Decimal(10),
-        "hw2": Decimal(10),
-        "hw3": Decimal(10),
-        "project": Decimal(30),
-        "exam": Decimal(40),
+        "hw1": Decimal(10), "hw2": Decimal(10), "hw3": Decimal(10),
+        "project": Decimal(30), "exam": Decimal(40),
     }
     assert p.bonus_percent == 2 and p.pass_mark == 55 and p.final_cap == 100
 
 
 def test_winter_2024_hw3_opt_out_moves_its_weight_to_the_exam(course):
     assert course.assessment.policy.hw3_opt_out == {
-        "hw1": Decimal(10),
-        "hw2": Decimal(10),
-        "project": Decimal(30),
-        "exam": Decimal(50),
+        "hw1": Decimal(10), "hw2": Decimal(10), "project": Decimal(30), "exam": Decimal(50),
     }
 
 
@@ -163,53 +157,21 @@ def test_a_missing_course_dir_says_how_to_point_at_one(monkeypatch, tmp_path):
     ("rel", "old", "new", "key", "expected"),
     [
         ("course.toml", "capacity = 40", "capacity = -3", "offering.capacity", "integer >= 1"),
-        (
-            "course.toml",
-            'role = "grader"',
-            'role = "janitor"',
-            "staff[2].role",
-            "one of 'lecturer'",
-        ),
+        ("course.toml", 'role = "grader"', 'role = "janitor"', "staff[2].role", "one of 'lecturer'"),
         ("course.toml", 'number = "046211"\n', "", "offering.number", "non-empty string"),
         ("course.toml", 'start = "10:30"', 'start = "25:99"', "session[0].start", "HH:MM"),
-        (
-            "course.toml",
-            'given_by = "Tal Daniel"',
-            'given_by = "Nobody"',
-            "session[1].given_by",
-            "staff member",
-        ),
+        ("course.toml", 'given_by = "Tal Daniel"', 'given_by = "Nobody"', "session[1].given_by", "staff member"),
         ("course.toml", "weeks = 12", 'weeks = "twelve"', "offering.weeks", "an integer"),
         ("assessment.toml", "exam = 40", 'exam = "forty"', "policy.weights.exam", "a number"),
         ("assessment.toml", "exam = 40", "exam = 45", "policy.weights", "adding up to 100"),
-        (
-            "assessment.toml",
-            "exam = 50",
-            "exam = 50\nhw3 = 0",
-            "policy.hw3_opt_out.hw3",
-            "no hw3 weight",
-        ),
-        (
-            "assessment.toml",
-            "proposal_weeks = [6, 7]",
-            "proposal_weeks = [6, 17]",
-            "project.proposal_weeks",
-            "12-week",
-        ),
+        ("assessment.toml", "exam = 50", "exam = 50\nhw3 = 0", "policy.hw3_opt_out.hw3", "no hw3 weight"),
+        ("assessment.toml", "proposal_weeks = [6, 7]", "proposal_weeks = [6, 17]", "project.proposal_weeks", "12-week"),
         ("syllabus/04-single-neuron.toml", "hours = 2", "hours = -2", "hours", "integer >= 0"),
         ("syllabus/04-single-neuron.toml", "number = 4", "number = 3", "number", "numbered 1..13"),
-        (
-            "syllabus/04-single-neuron.toml",
-            "in_winter_2024 = true",
-            "in_winter_2024 = 1",
-            "in_winter_2024",
-            "true or false",
-        ),
+        ("syllabus/04-single-neuron.toml", "in_winter_2024 = true", "in_winter_2024 = 1", "in_winter_2024", "true or false"),
     ],
 )
-def test_a_broken_course_file_names_the_file_the_key_and_the_expectation(
-    broken, rel, old, new, key, expected
-):
+def test_a_broken_course_file_names_the_file_the_key_and_the_expectation(broken, rel, old, new, key, expected):
     root = broken(rel, old, new)
     with pytest.raises(CourseDataError) as info:
         load_course(root)

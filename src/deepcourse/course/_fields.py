@@ -37,9 +37,7 @@ class Table:
             return default
         return value
 
-    def str(
-        self, key: str, default: object = MISSING, *, choices: Sequence[str] | None = None
-    ) -> str:
+    def str(self, key: str, default: object = MISSING, *, choices: Sequence[str] | None = None) -> str:
         value = self._get(key, default)
         if choices is not None and value not in choices:
             raise self.error(key, "one of " + ", ".join(repr(c) for c in choices), value)
@@ -64,9 +62,7 @@ class Table:
             raise self.error(key, f"an integer >= {minimum}", value)
         return value
 
-    def decimal(
-        self, key: str, default: object = MISSING, *, minimum: Decimal | int = 0
-    ) -> Decimal:
+    def decimal(self, key: str, default: object = MISSING, *, minimum: Decimal | int = 0) -> Decimal:
         """A non-negative number, returned exactly (``0.1`` becomes ``Decimal('0.1')``)."""
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -84,9 +80,7 @@ class Table:
 
     def str_list(self, key: str, default: object = MISSING) -> tuple[str, ...]:
         value = self._get(key, default)
-        if not isinstance(value, list | tuple) or not all(
-            isinstance(v, str) and v.strip() for v in value
-        ):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.error(key, "a list of non-empty strings", value)
         return tuple(value)
 

@@ -113,11 +113,7 @@ def load_offering(path: Path) -> Offering:
             raise t.error("end", f"a time after start {start}", end)
         given_by = t.str("given_by")
         if given_by not in names:
-            raise t.error(
-                "given_by",
-                "the name of a staff member (" + ", ".join(sorted(names)) + ")",
-                given_by,
-            )
+            raise t.error("given_by", "the name of a staff member (" + ", ".join(sorted(names)) + ")", given_by)
         sessions.append(
             Session(
                 kind=t.str("kind", choices=["lecture", "tutorial"]),
@@ -156,12 +152,7 @@ def load_offering(path: Path) -> Offering:
         sessions=tuple(sessions),
         prerequisites=prerequisites,
         resources=tuple(
-            Resource(
-                t.str("title"),
-                t.str("authors"),
-                t.int("year", minimum=1900),
-                t.opt_str("publisher"),
-            )
+            Resource(t.str("title"), t.str("authors"), t.int("year", minimum=1900), t.opt_str("publisher"))
             for t in doc.tables("resource")
         ),
         channels=Channels(
@@ -190,9 +181,7 @@ def load_unit(path: Path) -> Unit:
 def load_syllabus(folder: Path) -> Syllabus:
     files = sorted(folder.glob("*.toml"))
     if not files:
-        raise CourseDataError(
-            str(folder), "<folder>", "one NN-slug.toml file per unit", "no .toml files"
-        )
+        raise CourseDataError(str(folder), "<folder>", "one NN-slug.toml file per unit", "no .toml files")
     units = sorted((load_unit(f) for f in files), key=lambda u: u.number)
     numbers = [u.number for u in units]
     if numbers != list(range(1, len(units) + 1)):
@@ -206,9 +195,7 @@ def _weights(policy: Table, key: str, required: tuple[str, ...]) -> dict[str, De
     weights = policy.number_map(key)
     unknown = set(weights) - set(_GRADED)
     if unknown:
-        raise policy.error(
-            f"{key}.{sorted(unknown)[0]}", "a component among " + ", ".join(_GRADED), weights
-        )
+        raise policy.error(f"{key}.{sorted(unknown)[0]}", "a component among " + ", ".join(_GRADED), weights)
     missing = [c for c in required if c not in weights]
     if missing:
         raise policy.error(f"{key}.{missing[0]}", "a weight in percent", None)
@@ -248,9 +235,7 @@ def load_assessment(path: Path) -> AssessmentPlan:
         bonus_percent=pr.decimal("bonus_percent"),
     )
     if "hw3" in policy.hw3_opt_out:
-        raise po.error(
-            "hw3_opt_out.hw3", "no hw3 weight when HW3 is opted out", policy.hw3_opt_out["hw3"]
-        )
+        raise po.error("hw3_opt_out.hw3", "no hw3 weight when HW3 is opted out", policy.hw3_opt_out["hw3"])
     plan = AssessmentPlan(
         homework=tuple(homework),
         project=Project(
@@ -276,10 +261,8 @@ def load_assessment(path: Path) -> AssessmentPlan:
         expected = policy.weights.get(hw.id, Decimal(0))
         if hw.weight_percent != expected:
             raise CourseDataError(
-                str(path),
-                f"homework[{i}].weight_percent",
-                f"{expected} (policy.weights.{hw.id})",
-                hw.weight_percent,
+                str(path), f"homework[{i}].weight_percent",
+                f"{expected} (policy.weights.{hw.id})", hw.weight_percent,
             )
     return plan
 
@@ -300,10 +283,8 @@ def load_course(root: Path | str | None = None) -> Course:
     for week in assessment.project.proposal_weeks:
         if not 1 <= week <= offering.weeks:
             raise CourseDataError(
-                str(folder / "assessment.toml"),
-                "project.proposal_weeks",
-                f"weeks within the {offering.weeks}-week semester",
-                list(assessment.project.proposal_weeks),
+                str(folder / "assessment.toml"), "project.proposal_weeks",
+                f"weeks within the {offering.weeks}-week semester", list(assessment.project.proposal_weeks),
             )
     return Course(root=folder, offering=offering, syllabus=syllabus, assessment=assessment)
 
