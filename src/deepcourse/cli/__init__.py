@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import typer
 
-from deepcourse.cli import course_info, tutorials
+from deepcourse.cli import course_info
+from deepcourse.cli import tutorials
 
 app = typer.Typer(
     name="deepcourse",
