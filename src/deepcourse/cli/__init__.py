@@ -19,6 +19,7 @@ from deepcourse.cli import (
     roster,
     serve,
     students,
+    tutorials,
 )
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ enroll.register(app)
 roster.register(app)
 groups.register(app)
 serve.register(app)
+tutorials.register(app)
 
 
 def main() -> None:
