@@ -28,13 +28,20 @@ def bump(x: torch.Tensor, center: float, half_width: float) -> torch.Tensor:
 
 
 def bump_network(
-    target: Callable[[np.ndarray], np.ndarray], *, low: float, high: float, num_knots: int
+    target: Callable[[np.ndarray], np.ndarray],
+    *,
+    low: float,
+    high: float,
+    num_knots: int,
+    dtype: torch.dtype | None = None,
 ) -> nn.Sequential:
     r"""A ``Linear(1, H) -> ReLU -> Linear(H, 1)`` network, weights written by hand, that
     interpolates ``target`` linearly between ``num_knots`` equally spaced knots on [low, high].
 
     Its hidden layer has one ReLU per knot: $g(x) = f(c_0) + \sum_k a_k \mathrm{ReLU}(x - c_k)$
     where $a_k$ is the change of slope at knot $c_k$ (the sum of the hats, telescoped).
+
+    ``dtype`` is that of the weights (default: torch's default dtype).
 
     Raises:
         ValueError: for fewer than 2 knots or an empty interval.
@@ -45,7 +52,10 @@ def bump_network(
     values = np.asarray(target(knots), dtype=np.float64)
     slopes = np.diff(values) / np.diff(knots)  # slope on each segment
     changes = np.diff(np.concatenate([[0.0], slopes]))  # slope change at knots[:-1]
-    net = nn.Sequential(nn.Linear(1, num_knots - 1), nn.ReLU(), nn.Linear(num_knots - 1, 1))
+    hidden = num_knots - 1
+    net = nn.Sequential(
+        nn.Linear(1, hidden, dtype=dtype), nn.ReLU(), nn.Linear(hidden, 1, dtype=dtype)
+    )
     with torch.no_grad():
         net[0].weight.fill_(1.0)
         net[0].bias.copy_(torch.as_tensor(-knots[:-1]))

@@ -110,5 +110,5 @@ def fit_full_batch(
         loss = loss_fn(model(X), y)
         loss.backward()
         optimizer.step()
-        losses.append(float(loss))
+        losses.append(loss.item())
     return losses
