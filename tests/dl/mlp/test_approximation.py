@@ -21,7 +21,7 @@ def test_bump_network_interpolates_at_the_knots_and_error_shrinks_quadratically(
         net = bump_network(np.sin, low=-3, high=3, num_knots=knots, dtype=torch.float64)
         knot_x = torch.linspace(-3, 3, knots, dtype=torch.float64)[:, None]
         torch.testing.assert_close(net(knot_x), torch.sin(knot_x), atol=1e-12, rtol=0)
-        error = float((net(x) - torch.sin(x)).abs().max())
+        error = (net(x) - torch.sin(x)).abs().max().item()
         h = 6 / (knots - 1)
         assert error <= h**2 / 8 + 1e-12  # max|sin''| = 1
         errors.append(error)
