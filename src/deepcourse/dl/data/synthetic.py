@@ -58,12 +58,12 @@ def xor(num_samples: int = 200, *, noise: float = 0.1, seed: int = 0):
 
 
 def spirals(num_samples: int = 200, *, num_classes: int = 2, noise: float = 0.2, seed: int = 0):
-    """Interleaved spiral arms (the CS231n toy set); not linearly separable."""
+    """Interleaved spiral arms of one and a half turns; not linearly separable."""
     _check_n(num_samples)
     rng = np.random.default_rng(seed)
     y = np.arange(num_samples) % num_classes
     r = rng.uniform(0.05, 1.0, num_samples)
-    theta = 4.0 * r + 2 * np.pi * y / num_classes + noise * rng.standard_normal(num_samples)
+    theta = 3 * np.pi * r + 2 * np.pi * y / num_classes + noise * rng.standard_normal(num_samples)
     X = np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1)
     return X, y.astype(np.int64)
 
