@@ -297,6 +297,42 @@ plt.show()
 print(f"test accuracy {history.last('val_accuracy'):.3f}")
 assert history.last("val_accuracy") >= 0.97
 
+# %% [markdown]
+# ## Double descent, in its simplest setting
+#
+# Classical bias-variance (unit 1) predicts a U-shaped test error in model size. Large networks
+# break it: past the *interpolation threshold*, where the model can just fit every training
+# point, the test error falls again. The cheapest place to see it is a two-layer ReLU network
+# whose first layer is random and frozen and whose output layer is the minimum-norm
+# least-squares fit, the point gradient descent from zero converges to (Belkin et al. 2019).
+# With $n = 200$ training digits (one-hot targets) the test error peaks at width $p = n$.
+# (The *deep* double descent of fully trained networks, Nakkiran et al. 2019, shows the same
+# shape but needs far more compute than this tutorial's budget.)
+
+# %%
+n_train = 200
+widths_dd = [10, 50, 100, 150, 190, 200, 210, 250, 400, 1000, 2000]
+dd_train, dd_test = mlp.random_features_test_error(
+    digits.X_train[:n_train].double().numpy(),
+    np.eye(10)[digits.y_train[:n_train].numpy()],
+    digits.X_test.double().numpy(),
+    np.eye(10)[digits.y_test.numpy()],
+    widths_dd,
+    seed=0,
+)
+plt.loglog(widths_dd, dd_test, "o-", label="test MSE")
+plt.loglog(widths_dd, dd_train + 1e-12, "s-", label="training MSE")
+plt.axvline(n_train, color="k", ls=":", label="p = n (interpolation threshold)")
+plt.xlabel("hidden width p")
+plt.legend()
+plt.show()
+print({p: f"{e:.3f}" for p, e in zip(widths_dd, dd_test)})
+peak = widths_dd[int(np.argmax(dd_test))]
+assert peak == n_train
+assert dd_test.max() > 10 * dd_test.min()
+assert dd_test[-1] < dd_test[:2].min()  # the second descent beats the best small model
+assert dd_train[widths_dd.index(n_train):].max() < 1e-10  # interpolates from p = n on
+
 # %%
 elapsed = time.perf_counter() - started
 print(f"tutorial ran in {elapsed:.1f} s")

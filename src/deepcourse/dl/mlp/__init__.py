@@ -2,10 +2,12 @@
 
 A readable :class:`MLP` and :class:`ResidualMLP`, initialisation from scratch, signal
 propagation through depth, the constructive universal approximation by bumps, and the
-symmetries (permutation, ReLU rescaling) with the quantity gradient flow conserves.
+symmetries (permutation, ReLU rescaling) with the quantity gradient flow conserves, and double
+descent with random features.
 """
 
 from deepcourse.dl.mlp.approximation import bump, bump_network
+from deepcourse.dl.mlp.double_descent import random_features_test_error
 from deepcourse.dl.mlp.init import (
     INITS,
     fans,
@@ -36,6 +38,7 @@ __all__ = [
     "layer_balance",
     "normal",
     "permute_hidden_units",
+    "random_features_test_error",
     "rescale_hidden_units",
     "signal_propagation",
     "xavier_normal",
