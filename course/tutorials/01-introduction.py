@@ -64,7 +64,9 @@ for k in range(3):
 axes[1, 4].set_title("MNIST-1D")
 axes[1, 4].legend(fontsize=7)
 plt.show()
-print(f"digits: {len(digits.X_train)} train / {len(digits.X_test)} test, {digits.num_features} features")
+print(
+    f"digits: {len(digits.X_train)} train / {len(digits.X_test)} test, {digits.num_features} features"
+)
 print(f"MNIST-1D: {tuple(signals.X_train.shape)} train, {signals.num_classes} classes")
 assert digits.num_features == 64 and digits.num_classes == 10
 assert signals.X_train.shape == (800, 40)
@@ -78,6 +80,7 @@ assert signals.X_train.shape == (800, 40)
 # k-fold cross-validation splits the training set into $k$ folds,
 # fits on $k-1$ and validates on the held-out one, $k$ times; the **test set** is touched once,
 # after the choice, to report an unbiased error.
+
 
 # %%
 def f_true(x):
@@ -96,7 +99,9 @@ rng = np.random.default_rng(0)
 noise = 0.3
 x_all = rng.uniform(-1, 1, 460)
 y_all = f_true(x_all) + noise * rng.standard_normal(460)
-train_idx, val_idx, test_idx = recap.train_val_test_indices(460, fractions=(0.15, 0.05, 0.8), seed=0)
+train_idx, val_idx, test_idx = recap.train_val_test_indices(
+    460, fractions=(0.15, 0.05, 0.8), seed=0
+)
 x_train, y_train = x_all[train_idx], y_all[train_idx]
 x_val, y_val = x_all[val_idx], y_all[val_idx]
 x_test, y_test = x_all[test_idx], y_all[test_idx]
@@ -109,9 +114,14 @@ for d in degrees:
     val_err.append(np.mean((model(x_train, y_train, x_val) - y_val) ** 2))
     test_err.append(np.mean((model(x_train, y_train, x_test) - y_test) ** 2))
     folds = recap.kfold_indices(len(x_train), 5, seed=0)
-    cv_err.append(np.mean([
-        np.mean((model(x_train[tr], y_train[tr], x_train[va]) - y_train[va]) ** 2) for tr, va in folds
-    ]))
+    cv_err.append(
+        np.mean(
+            [
+                np.mean((model(x_train[tr], y_train[tr], x_train[va]) - y_train[va]) ** 2)
+                for tr, va in folds
+            ]
+        )
+    )
 best = degrees[int(np.argmin(cv_err))]
 plt.semilogy(degrees, train_err, "o-", label="training error")
 plt.semilogy(degrees, val_err, "o-", label=f"hold-out validation error ({len(x_val)} points)")
@@ -121,10 +131,12 @@ plt.axhline(noise**2, color="k", ls=":", label="noise variance")
 plt.xlabel("degree")
 plt.legend()
 plt.show()
-print(f"{len(x_train)} training points; hold-out validation picks degree {1 + int(np.argmin(val_err))}, "
-      f"cross-validation picks degree {best}: test error {test_err[best - 1]:.3f}; the best degree "
-      f"in hindsight, {1 + int(np.argmin(test_err))}, has {min(test_err):.3f} "
-      f"(noise floor {noise**2:.3f}; degree 1: {test_err[0]:.3f}, degree 12: {test_err[-1]:.3f})")
+print(
+    f"{len(x_train)} training points; hold-out validation picks degree {1 + int(np.argmin(val_err))}, "
+    f"cross-validation picks degree {best}: test error {test_err[best - 1]:.3f}; the best degree "
+    f"in hindsight, {1 + int(np.argmin(test_err))}, has {min(test_err):.3f} "
+    f"(noise floor {noise**2:.3f}; degree 1: {test_err[0]:.3f}, degree 12: {test_err[-1]:.3f})"
+)
 assert all(np.diff(train_err) <= 1e-12)  # nested models: training error never rises
 assert 3 <= best <= 9
 assert test_err[best - 1] < 1.25 * min(test_err)  # cross-validation chose (nearly) the best
@@ -143,7 +155,9 @@ assert test_err[-1] > test_err[best - 1] and train_err[-1] < train_err[best - 1]
 # %%
 x_eval = np.linspace(-0.95, 0.95, 50)
 decomposition = {
-    d: recap.bias_variance(fit_predict(d), f_true, x_test=x_eval, num_train=40, noise=noise, num_refits=300)
+    d: recap.bias_variance(
+        fit_predict(d), f_true, x_test=x_eval, num_train=40, noise=noise, num_refits=300
+    )
     for d in degrees[:10]
 }
 bias2 = np.array([r.bias_squared for r in decomposition.values()])
@@ -156,7 +170,10 @@ plt.semilogy(degrees[:10], bias2 + variance + noise**2, "k--", label="bias$^2$ +
 plt.xlabel("degree")
 plt.legend()
 plt.show()
-print("degree: bias^2 / variance:", {d: f"{r.bias_squared:.1e}/{r.variance:.1e}" for d, r in decomposition.items()})
+print(
+    "degree: bias^2 / variance:",
+    {d: f"{r.bias_squared:.1e}/{r.variance:.1e}" for d, r in decomposition.items()},
+)
 assert bias2[0] > 100 * bias2[4]  # a line cannot bend: bias dominates
 assert variance[9] > 5 * variance[2]  # a degree-10 polynomial chases the noise
 assert np.allclose(expected, bias2 + variance + noise**2, rtol=0.1)  # the decomposition, measured
@@ -182,7 +199,12 @@ X_scaled = recap.standardize(X_wine)[0]
 kappa_raw = np.linalg.cond(X_wine - X_wine.mean(0)) ** 2
 kappa_scaled = np.linalg.cond(X_scaled) ** 2
 steps = 2000
-lr_raw = 1 / (2 * np.linalg.eigvalsh(np.cov(X_wine.T, bias=True) + np.outer(X_wine.mean(0), X_wine.mean(0))).max())
+lr_raw = 1 / (
+    2
+    * np.linalg.eigvalsh(
+        np.cov(X_wine.T, bias=True) + np.outer(X_wine.mean(0), X_wine.mean(0))
+    ).max()
+)
 _, _, losses_raw = recap.linear_regression_gd(X_wine, y_wine, lr=lr_raw, steps=steps)
 w_gd, b_gd, losses_scaled = recap.linear_regression_gd(X_scaled, y_wine, lr=0.1, steps=steps)
 best_loss = np.mean((X_wine @ w_closed + b_closed - y_wine) ** 2)
@@ -193,7 +215,9 @@ plt.ylabel("loss - closed-form optimum")
 plt.legend()
 plt.show()
 w_scaled_closed, _ = recap.linear_regression(X_scaled, y_wine)
-print(f"after {steps} steps: raw gap {losses_raw[-1] - best_loss:.2e}, standardised gap {losses_scaled[-1] - best_loss:.2e}")
+print(
+    f"after {steps} steps: raw gap {losses_raw[-1] - best_loss:.2e}, standardised gap {losses_scaled[-1] - best_loss:.2e}"
+)
 assert np.allclose(w_gd, w_scaled_closed, atol=1e-6)  # gradient descent reaches the closed form
 assert losses_scaled[-1] - best_loss < 1e-10
 assert losses_raw[-1] - best_loss > 1e3 * (losses_scaled[-1] - best_loss + 1e-12)
@@ -214,7 +238,9 @@ lams = np.logspace(-2, 5, 40)
 alphas = np.logspace(1.6, -2, 40)
 ridge_path = recap.regularization_path(X_diab, y_diab, lams, kind="ridge")
 our_lasso = recap.regularization_path(X_diab, y_diab, alphas, kind="lasso")
-_, sklearn_lasso, _ = lasso_path(X_diab - X_diab.mean(0), y_diab - y_diab.mean(), alphas=alphas, tol=1e-10)
+_, sklearn_lasso, _ = lasso_path(
+    X_diab - X_diab.mean(0), y_diab - y_diab.mean(), alphas=alphas, tol=1e-10
+)
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 axes[0].semilogx(lams, ridge_path)
 axes[0].set_xlabel(r"ridge $\lambda$")
@@ -226,7 +252,9 @@ for ax in axes:
 plt.show()
 nonzero = (np.abs(our_lasso) > 1e-10).sum(axis=1)
 print("lasso non-zero coefficients along the path:", nonzero.tolist())
-print(f"largest difference from scikit-learn's lasso path: {np.abs(our_lasso - sklearn_lasso.T).max():.1e}")
+print(
+    f"largest difference from scikit-learn's lasso path: {np.abs(our_lasso - sklearn_lasso.T).max():.1e}"
+)
 assert np.abs(our_lasso - sklearn_lasso.T).max() < 1e-3
 assert nonzero[0] <= 2 and nonzero[-1] == 10  # strong alpha: sparse; weak: all features
 assert (np.diff(np.linalg.norm(ridge_path, axis=1)) < 0).all()  # ridge shrinks monotonically
@@ -251,8 +279,12 @@ for name, hidden in [("linear", []), ("MLP 2x64", [64, 64])]:
     torch.manual_seed(0)
     model = mlp.MLP(2, hidden, 2)
     history = train.fit(
-        model, data.loader(spirals.train_dataset(), batch_size=64, seed=0),
-        epochs=60, lr=1e-2, val_loader=test_loader, quiet=True,
+        model,
+        data.loader(spirals.train_dataset(), batch_size=64, seed=0),
+        epochs=60,
+        lr=1e-2,
+        val_loader=test_loader,
+        quiet=True,
     )
     results[name] = (history.last("train_accuracy"), history.last("val_accuracy"))
 print({k: f"train {a:.2f}, test {b:.2f}" for k, (a, b) in results.items()})

@@ -88,7 +88,9 @@ labels = torch.randint(0, 4, (32,), generator=g)
 leaf = logits.clone().requires_grad_()
 (auto,) = torch.autograd.grad(F.cross_entropy(leaf, labels), leaf)
 ce_error = (neuron.cross_entropy_grad(logits, labels) - auto).abs().max().item()
-value_error = abs(neuron.cross_entropy(logits, labels).item() - F.cross_entropy(logits, labels).item())
+value_error = abs(
+    neuron.cross_entropy(logits, labels).item() - F.cross_entropy(logits, labels).item()
+)
 print(f"cross entropy vs torch: value {value_error:.1e}, gradient {ce_error:.1e}")
 assert value_error < 1e-12 and ce_error < 1e-12
 
@@ -120,7 +122,9 @@ losses = neuron.fit_full_batch(
     softmax_regression, digits.X_train, digits.y_train, F.cross_entropy, lr=0.5, steps=300
 )
 with torch.no_grad():
-    train_acc = (softmax_regression(digits.X_train).argmax(1) == digits.y_train).float().mean().item()
+    train_acc = (
+        (softmax_regression(digits.X_train).argmax(1) == digits.y_train).float().mean().item()
+    )
     test_acc = (softmax_regression(digits.X_test).argmax(1) == digits.y_test).float().mean().item()
 print(f"softmax regression: train accuracy {train_acc:.3f}, test accuracy {test_acc:.3f}")
 assert test_acc > 0.93 and losses[-1] < losses[0] / 10
@@ -180,6 +184,7 @@ assert gaps["sigmoid_mse"] > 1e-3
 # $\kappa = \lambda_{\max}/\lambda_{\min}$ is the condition number. Badly scaled features give a
 # large $\kappa$ and slow convergence: the reason for **feature scaling**.
 
+
 # %%
 def gd_loss_gap(X, y, steps):
     H = 2 * X.T @ X / len(y)
@@ -206,7 +211,9 @@ plt.ylabel("loss - optimum")
 plt.legend()
 plt.show()
 rate = (gap_raw[150] / gap_raw[100]) ** (1 / 50)  # measured per-step contraction of the gap
-print(f"kappa raw {kappa_raw:.1f}: per-step rate {rate:.4f}, bound (1 - 1/kappa)^2 = {(1 - 1 / kappa_raw) ** 2:.4f}")
+print(
+    f"kappa raw {kappa_raw:.1f}: per-step rate {rate:.4f}, bound (1 - 1/kappa)^2 = {(1 - 1 / kappa_raw) ** 2:.4f}"
+)
 assert kappa_raw > 20 * kappa_scaled
 assert abs(rate - (1 - 1 / kappa_raw) ** 2) < 1e-3  # the theory's rate, measured
 assert gap_scaled[20] < 1e-6 * gap_scaled[0] and gap_raw[20] > 1e-3 * gap_raw[0]
@@ -230,7 +237,9 @@ X_sep, y_sep, _ = data.linearly_separable(100, margin=0.3, seed=1)
 X_svm, y_svm = np.vstack([X_sep, -X_sep]), np.concatenate([y_sep, -y_sep])
 w_qp = neuron.hard_margin_svm(X_svm, y_svm)
 svc = SVC(kernel="linear", C=1e8).fit(X_svm, y_svm)
-print(f"QP vs scikit-learn SVM: angle {neuron.angle_between(w_qp, svc.coef_[0]):.1e} rad, intercept {svc.intercept_[0]:.1e}")
+print(
+    f"QP vs scikit-learn SVM: angle {neuron.angle_between(w_qp, svc.coef_[0]):.1e} rad, intercept {svc.intercept_[0]:.1e}"
+)
 assert neuron.angle_between(w_qp, svc.coef_[0]) < 1e-4
 
 path = neuron.logistic_gd_path(X_svm, y_svm, lr=1.0, num_steps=200_000, num_snapshots=25)
@@ -252,8 +261,10 @@ plt.show()
 
 late = path.steps >= 1000
 slope = np.polyfit(np.log(np.log(path.steps[late])), np.log(angles[late]), 1)[0]
-print(f"final angle {np.degrees(angles[-1]):.2f} degrees after {path.steps[-1]} steps; "
-      f"log-angle vs log-log-t slope {slope:.2f} (1/log t gives -1); final loss {path.losses[-1]:.1e}")
+print(
+    f"final angle {np.degrees(angles[-1]):.2f} degrees after {path.steps[-1]} steps; "
+    f"log-angle vs log-log-t slope {slope:.2f} (1/log t gives -1); final loss {path.losses[-1]:.1e}"
+)
 print(f"|w| grew to {np.linalg.norm(path.weights[-1]):.1f} (like log t)")
 assert (np.diff(angles) < 0).all()  # the direction keeps turning towards the SVM
 assert np.degrees(angles[-1]) < 1.5
@@ -271,8 +282,10 @@ assert scaled.max() / scaled.min() < 1.3  # angle x log t roughly constant
 i = np.searchsorted(path.steps, 20_000)
 increment = path.weights[-1] - path.weights[i]
 growth = np.linalg.norm(increment) / (np.linalg.norm(w_qp) * np.log(path.steps[-1] / path.steps[i]))
-print(f"from t={path.steps[i]} to t={path.steps[-1]}: |increment| / (|w_svm| log ratio) = {growth:.2f}, "
-      f"angle to the SVM {np.degrees(neuron.angle_between(increment, w_qp)):.2f} degrees")
+print(
+    f"from t={path.steps[i]} to t={path.steps[-1]}: |increment| / (|w_svm| log ratio) = {growth:.2f}, "
+    f"angle to the SVM {np.degrees(neuron.angle_between(increment, w_qp)):.2f} degrees"
+)
 assert 0.75 < growth < 1.1
 assert np.degrees(neuron.angle_between(increment, w_qp)) < 1.5
 

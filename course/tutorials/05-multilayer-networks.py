@@ -43,6 +43,7 @@ started = time.perf_counter()
 # interpolant of $f$, and it is *one hidden layer*: `mlp.bump_network` writes its weights by hand.
 # For smooth $f$ the error is at most $h^2\max|f''|/8$: doubling the width divides it by 4.
 
+
 # %%
 def target_1d(x):
     return np.sin(3 * x) + 0.5 * np.abs(x)
@@ -58,7 +59,9 @@ bump_errors = {}
 for knots in [5, 9, 17, 33, 65]:
     net = mlp.bump_network(target_1d, low=-2, high=2, num_knots=knots, dtype=torch.float64)
     with torch.no_grad():
-        bump_errors[knots - 1] = (net(grid) - torch.tensor(target_1d(grid.numpy()))).abs().max().item()
+        bump_errors[knots - 1] = (
+            (net(grid) - torch.tensor(target_1d(grid.numpy()))).abs().max().item()
+        )
     if knots in (5, 17):
         axes[1].plot(grid, net(grid).detach(), label=f"{knots - 1} hidden ReLUs")
 axes[1].plot(grid, target_1d(grid.numpy()), "k:", label="target")
@@ -74,6 +77,7 @@ assert all(bump_errors[a] > 2.5 * bump_errors[b] for a, b in zip(widths, widths[
 # Gradient descent (Adam, full batch) on one hidden layer of growing width, for a 1-D target and
 # the 2-D target $\sin(\pi x_1)\cos(\pi x_2)$. The training error falls with width; the
 # theorem promises it can be made as small as we like, not that training finds it.
+
 
 # %%
 def fit_width(X, y, width, steps=1500, seed=0):
@@ -99,7 +103,12 @@ for width in [2, 8, 32, 128]:
     trained_errors["2-D"][width] = fit_width(X2, y2, width)[1]
 for name, errors in trained_errors.items():
     plt.loglog(list(errors), list(errors.values()), "o-", label=f"{name} target, trained")
-plt.loglog(widths, [bump_errors[w] ** 2 for w in widths], "k--", label="1-D bump network (squared max error)")
+plt.loglog(
+    widths,
+    [bump_errors[w] ** 2 for w in widths],
+    "k--",
+    label="1-D bump network (squared max error)",
+)
 plt.xlabel("hidden units")
 plt.ylabel("training MSE")
 plt.legend()
@@ -140,7 +149,9 @@ def interpolate(a, b, alpha):
 
 alphas = np.linspace(0, 1, 21)
 with torch.no_grad():
-    path_loss = [((interpolate(model, permuted, a)(X2_t) - y2_t) ** 2).mean().item() for a in alphas]
+    path_loss = [
+        ((interpolate(model, permuted, a)(X2_t) - y2_t) ** 2).mean().item() for a in alphas
+    ]
 plt.plot(alphas, path_loss)
 plt.xlabel(r"$\alpha$ on the segment from $\theta$ to its permutation")
 plt.ylabel("training MSE")
@@ -159,6 +170,7 @@ assert barrier > 10 * path_loss[0]
 # for each pair of layers (Du, Hu and Lee, NeurIPS 2018): the layers stay *balanced* while the
 # norms themselves change. Gradient descent with step $\eta$ departs from the flow by $O(\eta^2)$
 # per step, so over a fixed time $T = \eta \cdot \text{steps}$ the drift grows like $\eta$.
+
 
 # %%
 def balance_drift(lr, total_time=20.0):
@@ -186,8 +198,10 @@ plt.xlabel(r"time $t = \eta \cdot$ step")
 plt.ylabel(r"drift of $\|W_{l+1}\|^2 - \|W_l\|^2$")
 plt.legend()
 plt.show()
-print(f"the squared norms moved by up to {norm_change:.2f}; the balance drifted by "
-      f"{drift_small[-1]:.1e} (eta 0.005) and {drift_large[-1]:.1e} (eta 0.2): ratio {drift_large[-1] / drift_small[-1]:.0f}")
+print(
+    f"the squared norms moved by up to {norm_change:.2f}; the balance drifted by "
+    f"{drift_small[-1]:.1e} (eta 0.005) and {drift_large[-1]:.1e} (eta 0.2): ratio {drift_large[-1] / drift_small[-1]:.0f}"
+)
 assert drift_small[-1] < 1e-3 * norm_change
 assert drift_large[-1] / drift_small[-1] > 10
 
@@ -211,7 +225,9 @@ torch_inits = {
     "kaiming_normal": lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"),
 }
 for name, torch_init in torch_inits.items():
-    ours = mlp.INITS[name](torch.empty(shape, dtype=torch.float64), generator=torch.Generator().manual_seed(0))
+    ours = mlp.INITS[name](
+        torch.empty(shape, dtype=torch.float64), generator=torch.Generator().manual_seed(0)
+    )
     theirs = torch_init(torch.empty(shape, dtype=torch.float64))
     print(f"{name:16s} variance ours {ours.var().item():.3e}  torch {theirs.var().item():.3e}")
     assert abs(ours.var().item() / theirs.var().item() - 1) < 0.03
@@ -228,7 +244,10 @@ schemes = {
     "kaiming_normal": ("kaiming_normal", {}),
     "zeros": ("zeros", {}),
 }
-stats = {label: mlp.signal_propagation(s, depth=50, width=256, **kw) for label, (s, kw) in schemes.items()}
+stats = {
+    label: mlp.signal_propagation(s, depth=50, width=256, **kw)
+    for label, (s, kw) in schemes.items()
+}
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for label, st in stats.items():
     if label != "zeros":
@@ -241,8 +260,10 @@ for ax in axes:
 axes[0].legend()
 plt.show()
 for label, st in stats.items():
-    print(f"{label:16s} layer 50 activation variance {st.activation_variance[-1]:.1e}, "
-          f"layer 1 gradient variance {st.gradient_variance[0]:.1e}")
+    print(
+        f"{label:16s} layer 50 activation variance {st.activation_variance[-1]:.1e}, "
+        f"layer 1 gradient variance {st.gradient_variance[0]:.1e}"
+    )
 kaiming = stats["kaiming_normal"]
 assert 0.1 < kaiming.activation_variance[-1] < 10 and 0.1 < kaiming.gradient_variance[0] < 10
 assert stats["xavier_normal"].activation_variance[-1] < 1e-6  # halves ~every layer
@@ -271,7 +292,9 @@ for residual in [False, True]:
         deep, train_loader, epochs=8, optimizer=optimizer, val_loader=test_loader, quiet=True
     )
 for label, history in histories.items():
-    plt.plot(history["train_loss"], label=f"{label}: test accuracy {history.last('val_accuracy'):.2f}")
+    plt.plot(
+        history["train_loss"], label=f"{label}: test accuracy {history.last('val_accuracy'):.2f}"
+    )
 plt.xlabel("epoch")
 plt.ylabel("training loss")
 plt.legend()
@@ -331,7 +354,7 @@ peak = widths_dd[int(np.argmax(dd_test))]
 assert peak == n_train
 assert dd_test.max() > 10 * dd_test.min()
 assert dd_test[-1] < dd_test[:2].min()  # the second descent beats the best small model
-assert dd_train[widths_dd.index(n_train):].max() < 1e-10  # interpolates from p = n on
+assert dd_train[widths_dd.index(n_train) :].max() < 1e-10  # interpolates from p = n on
 
 # %%
 elapsed = time.perf_counter() - started
