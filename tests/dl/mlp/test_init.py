@@ -81,3 +81,52 @@ def test_unknown_scheme_and_vector_fans_are_refused():
         mlp.init_weights(mlp.MLP(3, [5], 2), "orthogonal")
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         mlp.fans(torch.empty(5))
+
+
+UNIFORM_BOUNDS = {
+    "xavier_uniform": lambda fan_in, fan_out: math.sqrt(6 / (fan_in + fan_out)),
+    "kaiming_uniform": lambda fan_in, fan_out: math.sqrt(2) * math.sqrt(3 / fan_in),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    scheme=st.sampled_from(sorted(UNIFORM_BOUNDS)),
+    fan_in=st.integers(1, 64),
+    fan_out=st.integers(1, 64),
+    seed=st.integers(0, 2**31),
+)
+def test_uniform_inits_stay_within_torch_bound_for_any_shape(scheme, fan_in, fan_out, seed):
+    weight = mlp.INITS[scheme](
+        torch.empty(fan_out, fan_in), generator=torch.Generator().manual_seed(seed)
+    )
+    reference = PAIRS[scheme](torch.empty(fan_out, fan_in))
+    bound = UNIFORM_BOUNDS[scheme](fan_in, fan_out)
+    assert float(weight.abs().max()) <= bound * (1 + 1e-6)
+    assert float(reference.abs().max()) <= bound * (1 + 1e-6)  # the same bound torch uses
+
+
+@settings(max_examples=25, deadline=None)
+@given(scheme=st.sampled_from(sorted(mlp.INITS)), seed=st.integers(0, 2**31))
+def test_every_init_is_reproducible_from_its_seed(scheme, seed):
+    a = mlp.INITS[scheme](torch.empty(7, 5), generator=torch.Generator().manual_seed(seed))
+    b = mlp.INITS[scheme](torch.empty(7, 5), generator=torch.Generator().manual_seed(seed))
+    assert torch.equal(a, b)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    scheme=st.sampled_from(
+        ["xavier_normal", "kaiming_normal", "xavier_uniform", "kaiming_uniform"]
+    ),
+    fan_in=st.integers(50, 400),
+)
+def test_init_variance_follows_the_fan_in_for_any_width(scheme, fan_in):
+    fan_out = 20_000 // fan_in + 50
+    weight = mlp.INITS[scheme](
+        torch.empty(fan_out, fan_in, dtype=torch.float64),
+        generator=torch.Generator().manual_seed(0),
+    )
+    torch.manual_seed(0)
+    reference = PAIRS[scheme](torch.empty(fan_out, fan_in, dtype=torch.float64))
+    assert float(weight.var()) == pytest.approx(float(reference.var()), rel=0.08)

@@ -148,3 +148,32 @@ def test_hinge_refuses_zero_one_labels():
 def test_cross_entropy_refuses_float_labels():
     with pytest.raises(ValueError, match="integer class indices"):
         L.cross_entropy(torch.zeros(3, 2), torch.zeros(3))
+
+
+def _central_difference(loss, inp, target, index, h=1e-6):
+    step = torch.zeros_like(inp)
+    step[index] = h
+    return (loss(inp + step, target) - loss(inp - step, target)) / (2 * h)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=arrays(np.float64, (6,), elements=st.floats(-5, 5)),
+    targets=arrays(np.float64, (6,), elements=st.sampled_from([0.0, 1.0])),
+    index=st.integers(0, 5),
+)
+def test_binary_losses_hand_gradients_match_finite_differences(values, targets, index):
+    z, y = torch.tensor(values), torch.tensor(targets)
+    p = 0.01 + 0.98 * torch.sigmoid(z)  # probabilities away from 0 and 1
+    signs = 2 * y - 1
+    margins_ok = (signs * z - 1).abs().min() > 1e-3  # hinge: stay off the kink
+    checks = [
+        (L.mse, L.mse_grad, z, y),
+        (L.binary_cross_entropy, L.binary_cross_entropy_grad, p, y),
+        (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad, z, y),
+    ]
+    if margins_ok:
+        checks.append((L.hinge, L.hinge_grad, z, signs))
+    for loss, grad, inp, target in checks:
+        numeric = _central_difference(loss, inp, target, index)
+        assert float(grad(inp, target)[index]) == pytest.approx(float(numeric), rel=1e-5, abs=1e-8)
