@@ -65,3 +65,8 @@ def test_bad_epochs_and_missing_metrics_are_refused():
         History()["val_accuracy"]
     with pytest.raises(ValueError, match="no samples"):
         evaluate(torch.nn.Linear(1, 1), [], torch.nn.functional.mse_loss)
+
+
+def test_a_loud_fit_shows_a_progress_bar_with_the_metrics(capsys):
+    _run(quiet=False, epochs=1)
+    assert "train_loss" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain text bar: tqdm.auto would need ipywidgets in Jupyter
 
 __all__ = ["History", "evaluate", "fit"]
 
