@@ -15,7 +15,7 @@ from torch.utils.data import TensorDataset
 
 __all__ = ["Split", "TABULAR_SETS", "digits", "mnist1d", "split_arrays", "tabular"]
 
-# name -> (scikit-learn loader name, task)
+# name (scikit-learn's load_<name>) -> task
 TABULAR_SETS: dict[str, str] = {
     "digits": "classification",
     "iris": "classification",
