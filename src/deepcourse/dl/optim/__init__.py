@@ -2,7 +2,9 @@
 
 Each optimizer is a :class:`torch.optim.Optimizer` with the name and constructor of its
 ``torch.optim`` counterpart (or of its authors' package), so one replaces the other; each
-schedule has torch's ``lr_scheduler`` interface. Tutorial: course/tutorials/02-optimization.py.
+file shows its single-tensor update rule, and ``_base.SingleTensorOptimizer`` does the rest of
+``step()`` (closure, parameter loop, ``maximize``, lazy state). Each schedule has torch's
+``lr_scheduler`` interface. Tutorial: course/tutorials/02-optimization.py.
 """
 
 from deepcourse.dl.optim.adabelief import AdaBelief

@@ -6,14 +6,14 @@ Tutorial: course/tutorials/02-optimization.py, section "Adaptive learning rates"
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_betas, check_range
 
 
-class AdaBelief(torch.optim.Optimizer):
+class AdaBelief(SingleTensorOptimizer):
     r"""AdaBelief (Zhuang et al., NeurIPS 2020), as the authors' ``adabelief-pytorch`` 0.2 package.
 
     $$\theta \leftarrow \theta(1 - \gamma\lambda) \text{ (decoupled) or }
@@ -74,58 +74,46 @@ class AdaBelief(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
-            beta1, beta2 = group["betas"]
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                g = theta.grad
-                state = self.state[theta]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(theta)
-                    state["exp_avg_var"] = torch.zeros_like(theta)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_var"] = torch.zeros_like(theta)
-                if group["weight_decouple"]:
-                    theta.mul_(1 - (weight_decay if group["fixed_decay"] else lr * weight_decay))
-                elif weight_decay != 0:
-                    g = g + weight_decay * theta
-                state["step"] += 1
-                t, m, s = state["step"], state["exp_avg"], state["exp_avg_var"]
-                m.mul_(beta1).add_(g, alpha=1 - beta1)  # m = beta1 m + (1 - beta1) g
-                belief = g - m
-                s.mul_(beta2).addcmul_(belief, belief, value=1 - beta2).add_(eps)
-                if not group["rectify"]:
-                    if group["amsgrad"]:
-                        s_hat = state["max_exp_avg_var"]
-                        torch.maximum(s_hat, s, out=s_hat)
-                    else:
-                        s_hat = s
-                    denom = s_hat.sqrt() / math.sqrt(1 - beta2**t) + eps
-                    theta.addcdiv_(m, denom, value=-lr / (1 - beta1**t))
-                    continue
-                rho_inf = 2 / (1 - beta2) - 1
-                rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
-                if rho_t >= 5:
-                    r_t = math.sqrt(
-                        (1 - beta2**t)
-                        * (rho_t - 4)
-                        / (rho_inf - 4)
-                        * (rho_t - 2)
-                        / rho_t
-                        * rho_inf
-                        / (rho_inf - 2)
-                    ) / (1 - beta1**t)
-                    theta.addcdiv_(m, s.sqrt() + eps, value=-r_t * lr)
-                elif group["degenerated_to_sgd"]:
-                    theta.add_(m, alpha=-lr / (1 - beta1**t))
-        return loss
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] = 0
+        state["exp_avg"] = torch.zeros_like(theta)  # m
+        state["exp_avg_var"] = torch.zeros_like(theta)  # s
+        if group["amsgrad"]:
+            state["max_exp_avg_var"] = torch.zeros_like(theta)
+
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        if group["weight_decouple"]:
+            theta.mul_(1 - (weight_decay if group["fixed_decay"] else lr * weight_decay))
+        elif weight_decay != 0:
+            g = g + weight_decay * theta
+        state["step"] += 1
+        t, m, s = state["step"], state["exp_avg"], state["exp_avg_var"]
+        m.mul_(beta1).add_(g, alpha=1 - beta1)  # m = beta1 m + (1 - beta1) g
+        belief = g - m
+        s.mul_(beta2).addcmul_(belief, belief, value=1 - beta2).add_(eps)
+        if not group["rectify"]:
+            if group["amsgrad"]:
+                s_hat = state["max_exp_avg_var"]
+                torch.maximum(s_hat, s, out=s_hat)
+            else:
+                s_hat = s
+            denom = s_hat.sqrt() / math.sqrt(1 - beta2**t) + eps
+            theta.addcdiv_(m, denom, value=-lr / (1 - beta1**t))
+            return
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+        if rho_t >= 5:
+            r_t = math.sqrt(
+                (1 - beta2**t)
+                * (rho_t - 4)
+                / (rho_inf - 4)
+                * (rho_t - 2)
+                / rho_t
+                * rho_inf
+                / (rho_inf - 2)
+            ) / (1 - beta1**t)
+            theta.addcdiv_(m, s.sqrt() + eps, value=-r_t * lr)
+        elif group["degenerated_to_sgd"]:
+            theta.add_(m, alpha=-lr / (1 - beta1**t))

@@ -5,14 +5,13 @@ Tutorial: course/tutorials/02-optimization.py, section "Adaptive learning rates"
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_range, reject_unsupported
 
 
-class Adagrad(torch.optim.Optimizer):
+class Adagrad(SingleTensorOptimizer):
     r"""Adagrad (Duchi, Hazan and Singer, 2011), a drop-in replacement for :class:`torch.optim.Adagrad`.
 
     With ``lr`` $=\gamma$, ``lr_decay`` $=\eta$, ``weight_decay`` $=\lambda$, ``eps`` $=\epsilon$:
@@ -61,27 +60,15 @@ class Adagrad(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                g = -theta.grad if group["maximize"] else theta.grad
-                state = self.state[theta]
-                if not state:
-                    state["step"] = 0
-                    state["sum"] = torch.full_like(theta, group["initial_accumulator_value"])
-                state["step"] += 1
-                t, s = state["step"], state["sum"]
-                if group["weight_decay"] != 0:
-                    g = g + group["weight_decay"] * theta
-                lr_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])
-                s.addcmul_(g, g)  # s = s + g^2
-                theta.addcdiv_(g, s.sqrt() + group["eps"], value=-lr_t)
-        return loss
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] = 0
+        state["sum"] = torch.full_like(theta, group["initial_accumulator_value"])  # s_0
+
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] += 1
+        t, s = state["step"], state["sum"]
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * theta
+        lr_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])
+        s.addcmul_(g, g)  # s = s + g^2
+        theta.addcdiv_(g, s.sqrt() + group["eps"], value=-lr_t)

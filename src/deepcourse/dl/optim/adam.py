@@ -6,66 +6,28 @@ Tutorial: course/tutorials/02-optimization.py, section "Adaptive learning rates"
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_betas, check_range, reject_unsupported
 
 
-def adam_update(
-    theta: torch.Tensor,
-    g: torch.Tensor,
-    state: dict,
-    *,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-    weight_decay: float,
-    amsgrad: bool,
-    decoupled: bool,
-) -> None:
-    r"""One Adam (``decoupled=False``) or AdamW (``decoupled=True``) step on one tensor, in place.
+class Adam(SingleTensorOptimizer):
+    r"""Adam (Kingma and Ba, 2015), a drop-in replacement for :class:`torch.optim.Adam`.
 
-    $$\text{AdamW: } \theta \leftarrow \theta(1 - \gamma\lambda); \quad
-      \text{Adam: } g_t \leftarrow g_t + \lambda\theta_{t-1}$$
+    With ``lr`` $=\gamma$, ``weight_decay`` $=\lambda$, ``eps`` $=\epsilon$:
+
+    $$g_t \leftarrow g_t + \lambda\theta_{t-1} \quad
+      \text{(or } \theta \leftarrow \theta(1 - \gamma\lambda) \text{ with decoupled\_weight\_decay)}$$
     $$m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2$$
     $$\hat v_t = \max(\hat v_{t-1}, v_t) \text{ (AMSGrad) or } v_t$$
     $$\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,
       \frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}$$
-    """
-    if not state:
-        state["step"] = 0
-        state["exp_avg"] = torch.zeros_like(theta)
-        state["exp_avg_sq"] = torch.zeros_like(theta)
-        if amsgrad:
-            state["max_exp_avg_sq"] = torch.zeros_like(theta)
-    state["step"] += 1
-    t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
-    if weight_decay != 0:
-        if decoupled:
-            theta.mul_(1 - lr * weight_decay)
-        else:
-            g = g + weight_decay * theta
-    m.lerp_(g, 1 - beta1)  # m = beta1 m + (1 - beta1) g
-    v.mul_(beta2).addcmul_(g, g, value=1 - beta2)  # v = beta2 v + (1 - beta2) g^2
-    if amsgrad:
-        v_hat = state["max_exp_avg_sq"]
-        torch.maximum(v_hat, v, out=v_hat)
-    else:
-        v_hat = v
-    step_size = lr / (1 - beta1**t)
-    denom = v_hat.sqrt() / math.sqrt(1 - beta2**t) + eps
-    theta.addcdiv_(m, denom, value=-step_size)
 
-
-class Adam(torch.optim.Optimizer):
-    r"""Adam (Kingma and Ba, 2015), a drop-in replacement for :class:`torch.optim.Adam`.
-
-    The rule is :func:`adam_update`'s with ``decoupled=decoupled_weight_decay``. Convention: the
-    paper applies $\epsilon$ to the bias-corrected $\sqrt{\hat v_t}$; torch (and this code) divides
-    $\sqrt{v_t}$ by $\sqrt{1-\beta_2^t}$ and then adds $\epsilon$, which is the same thing.
+    Convention: the paper applies $\epsilon$ to the bias-corrected $\sqrt{\hat v_t}$; torch (and
+    this code) divides $\sqrt{v_t}$ by $\sqrt{1-\beta_2^t}$ and then adds $\epsilon$, which is the
+    same thing.
     ``weight_decay`` here is an L2 penalty in the gradient, which Loshchilov and Hutter showed is
     not weight decay for Adam; use :class:`AdamW` for the decoupled form.
 
@@ -110,31 +72,33 @@ class Adam(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                adam_update(
-                    theta,
-                    -theta.grad if group["maximize"] else theta.grad,
-                    self.state[theta],
-                    lr=group["lr"],
-                    beta1=beta1,
-                    beta2=beta2,
-                    eps=group["eps"],
-                    weight_decay=group["weight_decay"],
-                    amsgrad=group["amsgrad"],
-                    decoupled=group["decoupled_weight_decay"],
-                )
-        return loss
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] = 0
+        state["exp_avg"] = torch.zeros_like(theta)  # m
+        state["exp_avg_sq"] = torch.zeros_like(theta)  # v
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = torch.zeros_like(theta)  # v_hat
+
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        state["step"] += 1
+        t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                theta.mul_(1 - lr * weight_decay)
+            else:
+                g = g + weight_decay * theta
+        m.lerp_(g, 1 - beta1)  # m = beta1 m + (1 - beta1) g
+        v.mul_(beta2).addcmul_(g, g, value=1 - beta2)  # v = beta2 v + (1 - beta2) g^2
+        if group["amsgrad"]:
+            v_hat = state["max_exp_avg_sq"]
+            torch.maximum(v_hat, v, out=v_hat)
+        else:
+            v_hat = v
+        step_size = lr / (1 - beta1**t)
+        denom = v_hat.sqrt() / math.sqrt(1 - beta2**t) + eps
+        theta.addcdiv_(m, denom, value=-step_size)
 
 
 class AdamW(Adam):

@@ -6,14 +6,14 @@ Tutorial: course/tutorials/02-optimization.py, section "Adaptive learning rates"
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_betas, check_range
 
 
-class Adan(torch.optim.Optimizer):
+class Adan(SingleTensorOptimizer):
     r"""Adan (Xie et al., 2022, "Adan: Adaptive Nesterov Momentum Algorithm"), Algorithm 1.
 
     With gradient difference $\Delta_t = g_t - g_{t-1}$ ($\Delta_1 = 0$):
@@ -58,40 +58,28 @@ class Adan(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
-            beta1, beta2, beta3 = group["betas"]
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                g = theta.grad
-                state = self.state[theta]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(theta)  # m
-                    state["exp_avg_diff"] = torch.zeros_like(theta)  # v
-                    state["exp_avg_sq"] = torch.zeros_like(theta)  # n
-                    state["prev_grad"] = g.clone()  # so that Delta_1 = 0
-                state["step"] += 1
-                t = state["step"]
-                m, v, n = state["exp_avg"], state["exp_avg_diff"], state["exp_avg_sq"]
-                delta = g - state["prev_grad"]
-                m.mul_(beta1).add_(g, alpha=1 - beta1)
-                v.mul_(beta2).add_(delta, alpha=1 - beta2)
-                nesterov_g = g + beta2 * delta
-                n.mul_(beta3).addcmul_(nesterov_g, nesterov_g, value=1 - beta3)
-                denom = n.sqrt() / math.sqrt(1 - beta3**t) + eps
-                u = (m / (1 - beta1**t) + beta2 * v / (1 - beta2**t)) / denom
-                if group["no_prox"]:
-                    theta.mul_(1 - lr * weight_decay).add_(u, alpha=-lr)
-                else:
-                    theta.add_(u, alpha=-lr).div_(1 + lr * weight_decay)
-                state["prev_grad"].copy_(g)
-        return loss
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] = 0
+        state["exp_avg"] = torch.zeros_like(theta)  # m
+        state["exp_avg_diff"] = torch.zeros_like(theta)  # v
+        state["exp_avg_sq"] = torch.zeros_like(theta)  # n
+        state["prev_grad"] = g.clone()  # so that Delta_1 = 0
+
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2, beta3 = group["betas"]
+        state["step"] += 1
+        t = state["step"]
+        m, v, n = state["exp_avg"], state["exp_avg_diff"], state["exp_avg_sq"]
+        delta = g - state["prev_grad"]
+        m.mul_(beta1).add_(g, alpha=1 - beta1)
+        v.mul_(beta2).add_(delta, alpha=1 - beta2)
+        nesterov_g = g + beta2 * delta
+        n.mul_(beta3).addcmul_(nesterov_g, nesterov_g, value=1 - beta3)
+        denom = n.sqrt() / math.sqrt(1 - beta3**t) + eps
+        u = (m / (1 - beta1**t) + beta2 * v / (1 - beta2**t)) / denom
+        if group["no_prox"]:
+            theta.mul_(1 - lr * weight_decay).add_(u, alpha=-lr)
+        else:
+            theta.add_(u, alpha=-lr).div_(1 + lr * weight_decay)
+        state["prev_grad"].copy_(g)

@@ -6,14 +6,14 @@ Tutorial: course/tutorials/02-optimization.py, section "Adaptive learning rates"
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_range
 
 
-class MADGRAD(torch.optim.Optimizer):
+class MADGRAD(SingleTensorOptimizer):
     r"""MADGRAD (Defazio and Jelassi, 2021), as the authors' ``madgrad`` package (1.3).
 
     Dual averaging with a cube-root denominator. With $\lambda_t = (\gamma + \epsilon)\sqrt{t}$
@@ -56,45 +56,33 @@ class MADGRAD(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            eps, mu, decay = group["eps"], group["momentum"], group["weight_decay"]
-            lr = group["lr"] + eps if group["lr"] != 0 else 0.0
-            c = 1 - mu
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                g = theta.grad
-                state = self.state[theta]
-                if not state:
-                    state["step"] = 0
-                    state["grad_sum_sq"] = torch.zeros_like(theta)  # nu
-                    state["s"] = torch.zeros_like(theta)
-                    if mu != 0:
-                        state["x0"] = theta.clone()
-                state["step"] += 1
-                lamb = lr * math.sqrt(state["step"])
-                nu, s = state["grad_sum_sq"], state["s"]
-                if decay != 0 and not group["decouple_decay"]:
-                    g = g + decay * theta
-                if mu == 0:
-                    x0 = theta + s / (nu.pow(1 / 3) + eps)
-                else:
-                    x0 = state["x0"]
-                theta_prev = theta.clone()
-                nu.addcmul_(g, g, value=lamb)  # nu = nu + lambda g^2
-                s.add_(g, alpha=lamb)  # s = s + lambda g
-                z = x0 - s / (nu.pow(1 / 3) + eps)
-                if mu == 0:
-                    theta.copy_(z)
-                else:
-                    theta.mul_(1 - c).add_(z, alpha=c)
-                if decay != 0 and group["decouple_decay"]:
-                    theta.add_(theta_prev, alpha=-lr * decay)
-        return loss
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] = 0
+        state["grad_sum_sq"] = torch.zeros_like(theta)  # nu
+        state["s"] = torch.zeros_like(theta)
+        if group["momentum"] != 0:
+            state["x0"] = theta.clone()
+
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        eps, mu, decay = group["eps"], group["momentum"], group["weight_decay"]
+        lr = group["lr"] + eps if group["lr"] != 0 else 0.0
+        c = 1 - mu
+        state["step"] += 1
+        lamb = lr * math.sqrt(state["step"])
+        nu, s = state["grad_sum_sq"], state["s"]
+        if decay != 0 and not group["decouple_decay"]:
+            g = g + decay * theta
+        if mu == 0:
+            x0 = theta + s / (nu.pow(1 / 3) + eps)
+        else:
+            x0 = state["x0"]
+        theta_prev = theta.clone()
+        nu.addcmul_(g, g, value=lamb)  # nu = nu + lambda g^2
+        s.add_(g, alpha=lamb)  # s = s + lambda g
+        z = x0 - s / (nu.pow(1 / 3) + eps)
+        if mu == 0:
+            theta.copy_(z)
+        else:
+            theta.mul_(1 - c).add_(z, alpha=c)
+        if decay != 0 and group["decouple_decay"]:
+            theta.add_(theta_prev, alpha=-lr * decay)

@@ -5,14 +5,13 @@ Tutorial: course/tutorials/02-optimization.py, section "Adaptive learning rates"
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_range, reject_unsupported
 
 
-class RMSprop(torch.optim.Optimizer):
+class RMSprop(SingleTensorOptimizer):
     r"""RMSprop (Hinton's lecture 6e), a drop-in replacement for :class:`torch.optim.RMSprop`.
 
     With ``lr`` $=\gamma$, ``alpha`` $=\alpha$, ``momentum`` $=\mu$, ``weight_decay`` $=\lambda$:
@@ -64,42 +63,30 @@ class RMSprop(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            alpha, mu = group["alpha"], group["momentum"]
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                g = -theta.grad if group["maximize"] else theta.grad
-                state = self.state[theta]
-                if not state:
-                    state["step"] = 0
-                    state["square_avg"] = torch.zeros_like(theta)
-                    if mu > 0:
-                        state["momentum_buffer"] = torch.zeros_like(theta)
-                    if group["centered"]:
-                        state["grad_avg"] = torch.zeros_like(theta)
-                state["step"] += 1
-                if group["weight_decay"] != 0:
-                    g = g + group["weight_decay"] * theta
-                v = state["square_avg"]
-                v.mul_(alpha).addcmul_(g, g, value=1 - alpha)  # v = alpha v + (1 - alpha) g^2
-                if group["centered"]:
-                    g_bar = state["grad_avg"]
-                    g_bar.lerp_(g, 1 - alpha)  # g_bar = alpha g_bar + (1 - alpha) g
-                    rms = (v - g_bar * g_bar).sqrt() + group["eps"]
-                else:
-                    rms = v.sqrt() + group["eps"]
-                if mu > 0:
-                    b = state["momentum_buffer"]
-                    b.mul_(mu).addcdiv_(g, rms)  # b = mu b + g / rms
-                    theta.add_(b, alpha=-group["lr"])
-                else:
-                    theta.addcdiv_(g, rms, value=-group["lr"])
-        return loss
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["step"] = 0
+        state["square_avg"] = torch.zeros_like(theta)  # v
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = torch.zeros_like(theta)  # b
+        if group["centered"]:
+            state["grad_avg"] = torch.zeros_like(theta)  # g_bar
+
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        alpha, mu = group["alpha"], group["momentum"]
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * theta
+        v = state["square_avg"]
+        v.mul_(alpha).addcmul_(g, g, value=1 - alpha)  # v = alpha v + (1 - alpha) g^2
+        if group["centered"]:
+            g_bar = state["grad_avg"]
+            g_bar.lerp_(g, 1 - alpha)  # g_bar = alpha g_bar + (1 - alpha) g
+            rms = (v - g_bar * g_bar).sqrt() + group["eps"]
+        else:
+            rms = v.sqrt() + group["eps"]
+        if mu > 0:
+            b = state["momentum_buffer"]
+            b.mul_(mu).addcdiv_(g, rms)  # b = mu b + g / rms
+            theta.add_(b, alpha=-group["lr"])
+        else:
+            theta.addcdiv_(g, rms, value=-group["lr"])

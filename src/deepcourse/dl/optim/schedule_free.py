@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_betas, check_range
 
 
-class _ScheduleFree(torch.optim.Optimizer):
+class _ScheduleFree(SingleTensorOptimizer):
     r"""The schedule-free recursion shared by :class:`SGDScheduleFree` and :class:`AdamWScheduleFree`.
 
     Defazio et al. (2024), "The Road Less Scheduled". Three sequences: the base iterate $z$, the
@@ -30,14 +31,26 @@ class _ScheduleFree(torch.optim.Optimizer):
     $$y_{t+1} = (1 - c)\, y_t + c\, z_t + \gamma (\beta(1-c) - 1)\, \hat g, \qquad
       z_{t+1} = z_t - \gamma \hat g$$
 
-    $\gamma_t$ ramps linearly over ``warmup_steps``.
+    $\gamma_t$ ramps linearly over ``warmup_steps``. Each group keeps the schedule's state: the
+    steps taken ``k``, ``weight_sum`` $= \sum_i w_i$, ``lr_max`` $= \gamma_{\max}$, the current
+    ``scheduled_lr`` $= \gamma_t$ and ``train_mode``.
     """
+
+    def __init__(self, params, defaults: dict) -> None:
+        schedule = dict(k=0, train_mode=False, weight_sum=0.0, lr_max=-1.0, scheduled_lr=0.0)
+        super().__init__(params, {**defaults, **schedule})
 
     def _beta(self, group: dict) -> float:
         raise NotImplementedError  # pragma: no cover
 
-    def _direction(self, theta: torch.Tensor, g: torch.Tensor, group: dict) -> torch.Tensor:
+    def _direction(
+        self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict
+    ) -> torch.Tensor:
+        r"""The direction $\hat g$ that moves $z$ (and $y$)."""
         raise NotImplementedError  # pragma: no cover
+
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        state["z"] = theta.clone()
 
     @torch.no_grad()
     def eval(self) -> None:
@@ -61,7 +74,6 @@ class _ScheduleFree(torch.optim.Optimizer):
                         theta.lerp_(self.state[theta]["z"], 1 - beta)
                 group["train_mode"] = True
 
-    @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """One step; the optimizer must be in train mode (call ``optimizer.train()`` first)."""
         if not self.param_groups[0]["train_mode"]:
@@ -69,33 +81,26 @@ class _ScheduleFree(torch.optim.Optimizer):
                 f"{type(self).__name__}.step() called in eval mode: call optimizer.train() "
                 "before training steps and optimizer.eval() before evaluating"
             )
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            k = group["k"]
-            warmup = (k + 1) / group["warmup_steps"] if k < group["warmup_steps"] else 1.0
-            lr = group["lr"] * warmup
-            group["scheduled_lr"] = lr
-            group["lr_max"] = max(lr, group["lr_max"])
-            weight = (k + 1) ** group["r"] * group["lr_max"] ** group["weight_lr_power"]
-            group["weight_sum"] += weight
-            c = weight / group["weight_sum"] if group["weight_sum"] != 0 else 0.0
-            beta = self._beta(group)
-            for y in group["params"]:
-                if y.grad is None:
-                    continue
-                state = self.state[y]
-                if "z" not in state:
-                    state["z"] = y.clone()
-                z = state["z"]
-                g_hat = self._direction(y, y.grad, group)
-                y.lerp_(z, c)  # y = (1 - c) y + c z
-                y.add_(g_hat, alpha=lr * (beta * (1 - c) - 1))
-                z.sub_(g_hat, alpha=lr)  # z = z - lr g_hat
-            group["k"] = k + 1
-        return loss
+        return super().step(closure)
+
+    def _step_group(self, group: dict) -> None:
+        """Advance the group's schedule ($\\gamma_t$, $c$), then step $y$ and $z$ of each tensor."""
+        k = group["k"]
+        warmup = (k + 1) / group["warmup_steps"] if k < group["warmup_steps"] else 1.0
+        lr = group["lr"] * warmup
+        group["scheduled_lr"] = lr
+        group["lr_max"] = max(lr, group["lr_max"])
+        weight = (k + 1) ** group["r"] * group["lr_max"] ** group["weight_lr_power"]
+        group["weight_sum"] += weight
+        c = weight / group["weight_sum"] if group["weight_sum"] != 0 else 0.0
+        beta = self._beta(group)
+        for y, g, state in self._tensors(group):
+            z = state["z"]
+            g_hat = self._direction(y, g, state, group)
+            y.lerp_(z, c)  # y = (1 - c) y + c z
+            y.add_(g_hat, alpha=lr * (beta * (1 - c) - 1))
+            z.sub_(g_hat, alpha=lr)  # z = z - lr g_hat
+        group["k"] = k + 1
 
 
 class SGDScheduleFree(_ScheduleFree):
@@ -134,18 +139,15 @@ class SGDScheduleFree(_ScheduleFree):
             warmup_steps=warmup_steps,
             r=r,
             weight_lr_power=weight_lr_power,
-            k=0,
-            train_mode=False,
-            weight_sum=0.0,
-            lr_max=-1.0,
-            scheduled_lr=0.0,
         )
         super().__init__(params, defaults)
 
     def _beta(self, group: dict) -> float:
         return group["momentum"]
 
-    def _direction(self, theta: torch.Tensor, g: torch.Tensor, group: dict) -> torch.Tensor:
+    def _direction(
+        self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict
+    ) -> torch.Tensor:
         return g + group["weight_decay"] * theta if group["weight_decay"] != 0 else g
 
 
@@ -192,21 +194,19 @@ class AdamWScheduleFree(_ScheduleFree):
             warmup_steps=warmup_steps,
             r=r,
             weight_lr_power=weight_lr_power,
-            k=0,
-            train_mode=False,
-            weight_sum=0.0,
-            lr_max=-1.0,
-            scheduled_lr=0.0,
         )
         super().__init__(params, defaults)
 
     def _beta(self, group: dict) -> float:
         return group["betas"][0]
 
-    def _direction(self, theta: torch.Tensor, g: torch.Tensor, group: dict) -> torch.Tensor:
-        state = self.state[theta]
-        if "exp_avg_sq" not in state:
-            state["exp_avg_sq"] = torch.zeros_like(theta)
+    def _init_state(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        super()._init_state(theta, g, state, group)
+        state["exp_avg_sq"] = torch.zeros_like(theta)  # v
+
+    def _direction(
+        self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict
+    ) -> torch.Tensor:
         beta2 = group["betas"][1]
         v = state["exp_avg_sq"]
         v.mul_(beta2).addcmul_(g, g, value=1 - beta2)

@@ -5,14 +5,13 @@ Tutorial: course/tutorials/02-optimization.py, sections "Gradient descent" and "
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import torch
 
+from deepcourse.dl.optim._base import SingleTensorOptimizer
 from deepcourse.dl.optim._common import check_range, reject_unsupported
 
 
-class SGD(torch.optim.Optimizer):
+class SGD(SingleTensorOptimizer):
     r"""Stochastic gradient descent, a drop-in replacement for :class:`torch.optim.SGD`.
 
     For each parameter $\theta$ with gradient $g_t$ at step $t$ (``lr`` $=\gamma$, ``momentum``
@@ -78,29 +77,16 @@ class SGD(torch.optim.Optimizer):
         )
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:
-        """Take one step for every parameter that has a gradient; return ``closure()`` if given."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
-            weight_decay = group["weight_decay"]
-            for theta in group["params"]:
-                if theta.grad is None:
-                    continue
-                g = -theta.grad if group["maximize"] else theta.grad
-                if weight_decay != 0:
-                    g = g + weight_decay * theta
-                if mu != 0:
-                    state = self.state[theta]
-                    if "momentum_buffer" not in state:
-                        b = state["momentum_buffer"] = g.clone()
-                    else:
-                        b = state["momentum_buffer"]
-                        b.mul_(mu).add_(g, alpha=1 - tau)  # b = mu * b + (1 - tau) * g
-                    g = g + mu * b if group["nesterov"] else b
-                theta.add_(g, alpha=-lr)  # theta = theta - lr * g
-        return loss
+    def _update(self, theta: torch.Tensor, g: torch.Tensor, state: dict, group: dict) -> None:
+        lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * theta
+        d = g
+        if mu != 0:
+            if "momentum_buffer" not in state:
+                b = state["momentum_buffer"] = g.clone()  # b_1 = g_1
+            else:
+                b = state["momentum_buffer"]
+                b.mul_(mu).add_(g, alpha=1 - tau)  # b = mu * b + (1 - tau) * g
+            d = g + mu * b if group["nesterov"] else b
+        theta.add_(d, alpha=-lr)  # theta = theta - lr * d
