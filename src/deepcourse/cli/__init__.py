@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from deepcourse.cli import course_info
+from deepcourse.cli import assignment, course_info, grade
 
 app = typer.Typer(
     name="deepcourse",
@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 
 course_info.register(app)
+assignment.register(app)
+grade.register(app)
 
 
 def main() -> None:

@@ -38,10 +38,19 @@ def _grade_structure(course: Course) -> Table:
         else:
             opt = p.hw3_opt_out.get(hw.id)
             note = "dry + wet, pairs only" + (", optional (Winter 2024)" if hw.optional else "")
-            table.add_row(hw.title, f"{p.weights[hw.id]}%", f"{opt}%" if opt is not None else "—", note)
-    table.add_row("Project", f"{p.weights['project']}%", f"{p.hw3_opt_out['project']}%", "pairs, must pass")
+            table.add_row(
+                hw.title, f"{p.weights[hw.id]}%", f"{opt}%" if opt is not None else "—", note
+            )
+    table.add_row(
+        "Project", f"{p.weights['project']}%", f"{p.hw3_opt_out['project']}%", "pairs, must pass"
+    )
     table.add_row("Final exam", f"{p.weights['exam']}%", f"{p.hw3_opt_out['exam']}%", "must pass")
-    table.add_row("Practice (Moodle)", f"+{p.bonus_percent}%", f"+{p.bonus_percent}%", "bonus, needs a passed exam")
+    table.add_row(
+        "Practice (Moodle)",
+        f"+{p.bonus_percent}%",
+        f"+{p.bonus_percent}%",
+        "bonus, needs a passed exam",
+    )
     table.caption = (
         f"Pass mark {p.pass_mark}. Failing the exam or the project: the final grade is the lower "
         "of the two (no HW/project/bonus)."
@@ -106,10 +115,10 @@ def syllabus(
         if not u.in_winter_2024:
             title += " (לא בחומר של חורף 2024)" if he else " (not in Winter 2024; for completeness)"
         style = "dim" if not u.in_winter_2024 else None
-        table.add_row(str(u.number), title, str(u.hours), "; ".join(u.topics(lang.value)), style=style)
-    table.caption = (
-        f"{course.syllabus.total_hours} hours in all, {course.syllabus.winter_2024_hours} in Winter 2024"
-    )
+        table.add_row(
+            str(u.number), title, str(u.hours), "; ".join(u.topics(lang.value)), style=style
+        )
+    table.caption = f"{course.syllabus.total_hours} hours in all, {course.syllabus.winter_2024_hours} in Winter 2024"
     out.print(table)
 
 

@@ -104,18 +104,33 @@ class Bundle:
                     path=str(p),
                 )
             cells = [
-                SourceCell(i, c["grade_id"], c["cell_type"], CellKind(c["kind"]), c["source"], c["points"])
+                SourceCell(
+                    i, c["grade_id"], c["cell_type"], CellKind(c["kind"]), c["source"], c["points"]
+                )
                 for i, c in enumerate(data["cells"])
             ]
             expected = {
                 gid: [Expected(**e) for e in items] for gid, items in data["expected"].items()
             }
             return cls(
-                data["name"], data["source_sha256"], cells, expected, data.get("limits", {}),
+                data["name"],
+                data["source_sha256"],
+                cells,
+                expected,
+                data.get("limits", {}),
                 tuple(data.get("preload", ["numpy"])),
             )
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise AssignmentError(f"{p}: cannot read the grading bundle ({exc})", path=str(p)) from None
+        except (
+            OSError,
+            UnicodeDecodeError,
+            json.JSONDecodeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as exc:
+            raise AssignmentError(
+                f"{p}: cannot read the grading bundle ({exc})", path=str(p)
+            ) from None
 
 
 def source_digest(notebook: SourceNotebook) -> str:
@@ -131,6 +146,8 @@ def assignment_settings(notebook: SourceNotebook) -> tuple[dict, tuple[str, ...]
     limits = dict(meta.get("limits") or {})
     Limits().with_overrides(limits)  # validate now, with a clear message
     preload = list(meta.get("preload") or ["numpy"])
-    if "torch" not in preload and any("import torch" in c.source or "from torch" in c.source for c in notebook.cells):
+    if "torch" not in preload and any(
+        "import torch" in c.source or "from torch" in c.source for c in notebook.cells
+    ):
         preload.append("torch")
     return limits, tuple(preload)

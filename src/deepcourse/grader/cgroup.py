@@ -95,7 +95,11 @@ class Cgroup:
                         if len(parts) == 2 and parts[0] == key and int(parts[1]) > 0:
                             return True
             failcnt = d / "memory.failcnt"
-            if failcnt.exists() and int(failcnt.read_text() or 0) > 0 and not (d / "memory.oom_control").exists():
+            if (
+                failcnt.exists()
+                and int(failcnt.read_text() or 0) > 0
+                and not (d / "memory.oom_control").exists()
+            ):
                 return True
         return False
 

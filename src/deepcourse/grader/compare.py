@@ -39,7 +39,9 @@ def _is_number(x: object) -> bool:
     return type(x) in (int, float)
 
 
-def compare(expected: object, actual: object, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Comparison:
+def compare(
+    expected: object, actual: object, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
+) -> Comparison:
     """Compare decoded values.
 
     Returns:
@@ -68,7 +70,9 @@ def _diff(e: object, a: object, rtol: float, atol: float, where: str) -> str | N
             ok = bool(np.array_equal(aa, ea))
         if ok:
             return None
-        bad = int(np.size(ea) - np.count_nonzero(np.isclose(aa, ea, rtol=rtol, atol=atol, equal_nan=True)))
+        bad = int(
+            np.size(ea) - np.count_nonzero(np.isclose(aa, ea, rtol=rtol, atol=atol, equal_nan=True))
+        )
         return f"{where}: {bad} of {ea.size} entries differ; expected {short(ea)}, got {short(aa)}"
     if type(e) is bool or type(a) is bool:
         return None if type(e) is type(a) and e == a else f"{where}: expected {e!r}, got {short(a)}"
@@ -83,11 +87,17 @@ def _diff(e: object, a: object, rtol: float, atol: float, where: str) -> str | N
             return None
         if type(e) is float and type(a) is float and math.isnan(e) and math.isnan(a):
             return None
-        return f"{where}: expected {e!r}, got {a!r} (relative tolerance {rtol:g}, absolute {atol:g})"
+        return (
+            f"{where}: expected {e!r}, got {a!r} (relative tolerance {rtol:g}, absolute {atol:g})"
+        )
     if isinstance(e, tuple) and type(e).__name__ == "_FrozenItems":
         if not isinstance(a, tuple) or type(a).__name__ != "_FrozenItems":
             return f"{where}: expected a set, got {short(a)}"
-        return None if sorted(map(repr, e)) == sorted(map(repr, a)) else f"{where}: expected {short(set(e))}, got {short(set(a))}"
+        return (
+            None
+            if sorted(map(repr, e)) == sorted(map(repr, a))
+            else f"{where}: expected {short(set(e))}, got {short(set(a))}"
+        )
     if isinstance(e, (list, tuple)):
         if not isinstance(a, (list, tuple)):
             return f"{where}: expected a {type(e).__name__} of {len(e)}, got {short(a)}"

@@ -1,8 +1,9 @@
 """Grading one submission: plan, run in the sandbox, compare in the grader, score.
 
-A test cell scores its points when everything it ran finished without an exception, every
-``check`` it made matches the expected value in the bundle, and every ``assert a == b`` it made
-compares equal in the grader. Statuses: ``passed``, ``failed`` (a wrong value or a failed
+A test cell scores its points when everything it ran finished without an exception and every
+``check`` it made matches the expected value in the bundle. An ``assert L == R`` is rewritten
+(:mod:`rewrite`) into a check of ``L`` against the value ``L`` had with the instructor's
+solution, compared exactly, so ``R`` and ``==`` from the sandbox play no part. Statuses: ``passed``, ``failed`` (a wrong value or a failed
 assertion), ``error`` (another exception, or the cell never ran because the process died),
 ``timeout``, ``tampered`` (forged messages or values that are not plain data).
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from deepcourse.grader import wire
 from deepcourse.grader.bundle import Bundle, Expected
-from deepcourse.grader.compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, short
+from deepcourse.grader.compare import DEFAULT_ATOL, DEFAULT_RTOL, compare
 from deepcourse.grader.exceptions import SubmissionError
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import OneShot
@@ -47,7 +48,11 @@ def _check_outcome(outcome: Outcome, hidden: bool) -> None:
     ename = outcome.error.get("ename", "Error")
     where = "a hidden test" if hidden else "the test"
     if ename == "AssertionError":
-        detail = "" if hidden else (outcome.error.get("evalue") or _last_line(outcome.error.get("traceback", "")))
+        detail = (
+            ""
+            if hidden
+            else (outcome.error.get("evalue") or _last_line(outcome.error.get("traceback", "")))
+        )
         raise _Fail(Status.FAILED, f"{where} failed" + (f": {detail}" if detail else ""))
     if hidden:
         raise _Fail(Status.ERROR, f"{where} raised {ename}")
@@ -79,16 +84,6 @@ def _score_test(
                     raise _Fail(Status.TAMPERED, "a malformed check record was sent")
                 n = counts[entry[0]] = counts.get(entry[0], 0) + 1
                 actual.setdefault((entry[0], n), entry[1])
-            for pair in outcome.pairs:
-                if not (isinstance(pair, list) and len(pair) == 3):
-                    raise _Fail(Status.TAMPERED, "a malformed assertion record was sent")
-                text = str(pair[2])[:200]
-                what = "a hidden assertion" if cell.hidden else f"assert {text}"
-                left = _decode(pair[0], cell.hidden, what)
-                right = _decode(pair[1], cell.hidden, what)
-                verdict = compare(right, left, rtol=0.0, atol=0.0)
-                if not verdict.ok:
-                    raise _Fail(Status.FAILED, "a hidden test failed" if cell.hidden else f"assert {text} failed: {verdict.message}")
         seen: dict[str, int] = {}
         for exp in expected:
             n = seen[exp.name] = seen.get(exp.name, 0) + 1
@@ -103,7 +98,10 @@ def _score_test(
                 atol=DEFAULT_ATOL if exp.atol is None else exp.atol,
             )
             if not verdict.ok:
-                raise _Fail(Status.FAILED, f"{label} failed" if exp.hidden else f"{label}: {verdict.message}")
+                raise _Fail(
+                    Status.FAILED,
+                    f"{label} failed" if exp.hidden else f"{label}: {verdict.message}",
+                )
     except _Fail as fail:
         return TestResult(grade_id, 0.0, points, fail.status, fail.message, has_hidden)
     return TestResult(grade_id, points, points, Status.PASSED, "", has_hidden)
@@ -116,11 +114,22 @@ def _outputs(plan: list[PlannedCell], outcomes: list[Outcome]) -> list[CellOutpu
             continue  # hidden tests print nothing a student sees
         error = ""
         if outcome.error:
-            error = outcome.error.get("traceback") or f"{outcome.error.get('ename')}: {outcome.error.get('evalue')}"
+            error = (
+                outcome.error.get("traceback")
+                or f"{outcome.error.get('ename')}: {outcome.error.get('evalue')}"
+            )
         elif outcome.status != "ok":
             error = outcome.message
         shown.append(
-            CellOutput(cell.grade_id, outcome.status, outcome.stdout, outcome.stderr, outcome.result, error, outcome.dropped)
+            CellOutput(
+                cell.grade_id,
+                outcome.status,
+                outcome.stdout,
+                outcome.stderr,
+                outcome.result,
+                error,
+                outcome.dropped,
+            )
         )
     return shown
 
@@ -134,7 +143,9 @@ def score_outcomes(
         if cell.test:
             per_test.setdefault(cell.grade_id, []).append((cell, outcome))
     return [
-        _score_test(t.grade_id, t.points, per_test.get(t.grade_id, []), bundle.expected.get(t.grade_id, []))
+        _score_test(
+            t.grade_id, t.points, per_test.get(t.grade_id, []), bundle.expected.get(t.grade_id, [])
+        )
         for t in bundle.tests
     ]
 
@@ -168,7 +179,9 @@ def grade_submission(
     try:
         student = read_submission(submission)
     except SubmissionError as exc:
-        return SubmissionResult(label, 0.0, bundle.max_score, error=exc.message, sandbox_warnings=warnings_)
+        return SubmissionResult(
+            label, 0.0, bundle.max_score, error=exc.message, sandbox_warnings=warnings_
+        )
     plan = grading_plan(bundle.cells, student)
     runner_pool = pool or OneShot(limits=effective, preload=bundle.preload)
     outcomes, run_notes = run_plan(plan.cells, pool=runner_pool, limits=effective)

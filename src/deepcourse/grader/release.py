@@ -24,6 +24,7 @@ class Release:
     bundle_path: Path
     manual_queue: Path
     bundle: Bundle
+    warnings: tuple[str, ...] = ()
 
 
 def assignment_name(path: str | Path) -> str:
@@ -40,7 +41,9 @@ def _solution_plan(notebook: SourceNotebook) -> list[PlannedCell]:
         if c.kind is CellKind.TEST:
             plan.append(PlannedCell(c.grade_id, rewrite_test(c.public_source), test=True))
             if c.hidden_source.strip():
-                hidden.append(PlannedCell(c.grade_id, rewrite_test(c.hidden_source), test=True, hidden=True))
+                hidden.append(
+                    PlannedCell(c.grade_id, rewrite_test(c.hidden_source), test=True, hidden=True)
+                )
         else:
             plan.append(PlannedCell(c.grade_id, c.source))
     return plan + hidden  # hidden tests last, as when grading
@@ -48,7 +51,10 @@ def _solution_plan(notebook: SourceNotebook) -> list[PlannedCell]:
 
 def _describe(outcome) -> str:
     if outcome.error:
-        return outcome.error.get("traceback") or f"{outcome.error.get('ename')}: {outcome.error.get('evalue')}"
+        return (
+            outcome.error.get("traceback")
+            or f"{outcome.error.get('ename')}: {outcome.error.get('evalue')}"
+        )
     return outcome.message or outcome.status
 
 
@@ -61,7 +67,14 @@ def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> 
     """
     notebook = load_source(source)
     settings, preload = assignment_settings(notebook)
-    bundle = Bundle(assignment_name(source), source_digest(notebook), list(notebook.cells), {}, settings, preload)
+    bundle = Bundle(
+        assignment_name(source),
+        source_digest(notebook),
+        list(notebook.cells),
+        {},
+        settings,
+        preload,
+    )
     effective = bundle.effective_limits(limits)
     plan = _solution_plan(notebook)
     outcomes, _ = run_plan(plan, pool=OneShot(limits=effective, preload=preload), limits=effective)
@@ -96,8 +109,21 @@ def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> 
     return bundle
 
 
+CHECK_CELL_ID = "deepcourse-check"
+CHECK_CELL = (
+    "# Provided by the course: check(name, value) hands a value to the autograder, which compares\n"
+    "# it with the reference answer. Here, on your machine, it only shows the value.\n"
+    "def check(name, value, **tolerance):\n"
+    '    print(f"check {name}: {value!r}")\n'
+)
+
+
 def student_notebook(notebook: SourceNotebook) -> dict:
-    """The student version: solutions replaced by prompts, hidden tests removed, locks set."""
+    """The student version: solutions replaced by prompts, hidden tests removed, locks set.
+
+    A locked first code cell defines ``check`` so that public tests run in the student's own
+    Jupyter; the grader ignores that cell and supplies its own ``check``.
+    """
     data = copy.deepcopy(notebook.raw)
     for raw, cell in zip(data["cells"], notebook.cells, strict=True):
         text = cell.public_source
@@ -117,10 +143,34 @@ def student_notebook(notebook: SourceNotebook) -> dict:
             meta["editable"] = False
             meta["deletable"] = False
     data.get("metadata", {}).pop("deepcourse", None)
+    if any("check(" in c.public_source for c in notebook.tests):
+        data["cells"].insert(
+            0,
+            {
+                "cell_type": "code",
+                "id": CHECK_CELL_ID,
+                "metadata": {
+                    "editable": False,
+                    "deletable": False,
+                    "nbgrader": {
+                        "schema_version": 3,
+                        "grade_id": CHECK_CELL_ID,
+                        "locked": True,
+                        "solution": False,
+                        "grade": False,
+                    },
+                },
+                "source": CHECK_CELL.splitlines(keepends=True),
+                "outputs": [],
+                "execution_count": None,
+            },
+        )
     return data
 
 
-def release_assignment(source: str | Path, out_dir: str | Path, *, limits: Limits | dict | None = None) -> Release:
+def release_assignment(
+    source: str | Path, out_dir: str | Path, *, limits: Limits | dict | None = None
+) -> Release:
     """Write ``<name>.ipynb`` (students), ``<name>.bundle.json`` and ``<name>.manual.json`` (staff).
 
     Raises:
@@ -132,13 +182,21 @@ def release_assignment(source: str | Path, out_dir: str | Path, *, limits: Limit
     notebook = load_source(source)
     name = bundle.name
     student = out / f"{name}.ipynb"
-    student.write_text(json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    student.write_text(
+        json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     bundle_path = bundle.save(out / f"{name}.bundle.json")
     manual = out / f"{name}.manual.json"
     manual.write_text(
         json.dumps(
             [
-                {"grade_id": c.grade_id, "points": c.points, "cell_type": c.cell_type, "prompt": c.public_source}
+                {
+                    "grade_id": c.grade_id,
+                    "points": c.points,
+                    "cell_type": c.cell_type,
+                    "prompt": c.public_source,
+                }
                 for c in notebook.manual
             ],
             indent=1,
@@ -146,4 +204,10 @@ def release_assignment(source: str | Path, out_dir: str | Path, *, limits: Limit
         + "\n",
         encoding="utf-8",
     )
-    return Release(student, bundle_path, manual, bundle)
+    weak = tuple(
+        f"test {t.grade_id} has no check() and no 'assert x == y': its verdict is decided inside "
+        "the sandbox, where student code can forge it (see docs/grader-threat-model.md)"
+        for t in bundle.tests
+        if not bundle.expected.get(t.grade_id)
+    )
+    return Release(student, bundle_path, manual, bundle, weak)

@@ -106,7 +106,11 @@ class SubmissionResult:
             max_score=float(data["max_score"]),
             tests=[
                 TestResult(
-                    t["grade_id"], t["score"], t["max_score"], Status(t["status"]), t["message"],
+                    t["grade_id"],
+                    t["score"],
+                    t["max_score"],
+                    Status(t["status"]),
+                    t["message"],
                     bool(t.get("hidden", False)),
                 )
                 for t in data["tests"]

@@ -3,8 +3,9 @@
 nbgrader-style tests decide in the sandbox: a cell passes if it raises nothing. That lets an
 object whose ``__eq__`` always returns True pass ``assert f(x) == y``. Every ``assert L == R``
 (one ``==``, no chain) in a test cell is therefore rewritten to
-``_deepcourse_assert_eq(L, R, "L == R")``, which hands both sides, encoded as plain data, to the
-grader; :mod:`deepcourse.grader.compare` decides. Other asserts (``assert ok``,
+``_deepcourse_assert_eq(L, R, "L == R")``, which records ``L`` as a check named
+``assert L == R``: the grader compares it, exactly, with the value ``L`` had when the
+instructor's solution ran at release (and checks there that the solution's ``L`` equals ``R``). Other asserts (``assert ok``,
 ``assert np.allclose(...)``) still decide in the sandbox: prefer ``check(name, value)``.
 """
 

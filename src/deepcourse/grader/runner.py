@@ -52,7 +52,9 @@ def _from_reply(reply: dict) -> Outcome:
     error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
     return Outcome(
         status=status if status in ("ok", "error", "timeout") else "tampered",
-        error={k: str(error.get(k, ""))[:8000] for k in ("ename", "evalue", "traceback")} if error else {},
+        error={k: str(error.get(k, ""))[:8000] for k in ("ename", "evalue", "traceback")}
+        if error
+        else {},
         stdout=text("stdout"),
         stderr=text("stderr"),
         result=reply.get("result") if isinstance(reply.get("result"), str) else None,
@@ -85,9 +87,13 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
                 if left <= 1:
                     break
                 try:
-                    reply = worker.run(cell.code, timeout=min(limits.cell_seconds, left), test=cell.test)
+                    reply = worker.run(
+                        cell.code, timeout=min(limits.cell_seconds, left), test=cell.test
+                    )
                 except TimeoutError:
-                    fatal[i] = Outcome("timeout", message="the cell reached its time limit and was stopped")
+                    fatal[i] = Outcome(
+                        "timeout", message="the cell reached its time limit and was stopped"
+                    )
                 except WorkerDied as exc:
                     fatal[i] = Outcome("died", message=str(exc))
                 except SandboxError as exc:
@@ -123,5 +129,9 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
         elif not cell.code.strip():
             final.append(Outcome("ok"))
         else:
-            final.append(Outcome("not-run", message="not run: the submission's time limit or restarts ran out"))
+            final.append(
+                Outcome(
+                    "not-run", message="not run: the submission's time limit or restarts ran out"
+                )
+            )
     return final, notes

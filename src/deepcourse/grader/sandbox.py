@@ -35,7 +35,7 @@ from pathlib import Path
 
 from deepcourse.grader import cgroup as cg
 from deepcourse.grader.exceptions import SandboxError, WorkerDied
-from deepcourse.grader.limits import MiB, Limits
+from deepcourse.grader.limits import Limits, MiB
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 SRC_DIR = Path(__file__).resolve().parents[2]
@@ -96,7 +96,12 @@ def _ancestors(path: str) -> list[str]:
 
 def _python_roots() -> list[str]:
     roots: list[str] = []
-    for p in {sys.prefix, sys.base_prefix, os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}:
+    for p in {
+        sys.prefix,
+        sys.base_prefix,
+        os.path.realpath(sys.prefix),
+        os.path.realpath(sys.base_prefix),
+    }:
         if not p.startswith("/usr/") and p != "/usr":
             roots.append(p)
     exe_dir = os.path.dirname(os.path.realpath(sys.executable))

@@ -180,7 +180,9 @@ def parse_source(data: dict, path: str = "<source>") -> SourceNotebook:
                 cell=index,
             )
         if grade_id in seen:
-            raise AssignmentError(f"{where}: duplicate grade_id {grade_id!r}", path=path, cell=index)
+            raise AssignmentError(
+                f"{where}: duplicate grade_id {grade_id!r}", path=path, cell=index
+            )
         seen.add(grade_id)
         points = float(meta.get("points") or 0)
         if kind is CellKind.TEST and points <= 0:

@@ -27,7 +27,9 @@ class StudentCell:
     source: str
 
 
-def read_submission(path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES) -> list[StudentCell]:
+def read_submission(
+    path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES
+) -> list[StudentCell]:
     """Parse a submitted ``.ipynb`` (outputs are ignored).
 
     Raises:
@@ -60,7 +62,9 @@ def read_submission(path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES) 
             path=str(p),
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        raise SubmissionError("the file is JSON but not a Jupyter notebook (no 'cells' list)", path=str(p))
+        raise SubmissionError(
+            "the file is JSON but not a Jupyter notebook (no 'cells' list)", path=str(p)
+        )
     cells: list[StudentCell] = []
     for raw in data["cells"]:
         if not isinstance(raw, dict):
@@ -73,7 +77,9 @@ def read_submission(path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES) 
         meta = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
         nb = meta.get("nbgrader") if isinstance(meta.get("nbgrader"), dict) else {}
         gid = nb.get("grade_id") if isinstance(nb.get("grade_id"), str) else None
-        cell_type = raw.get("cell_type") if raw.get("cell_type") in ("code", "markdown", "raw") else "raw"
+        cell_type = (
+            raw.get("cell_type") if raw.get("cell_type") in ("code", "markdown", "raw") else "raw"
+        )
         cells.append(StudentCell(gid, cell_type, src))
     return cells
 
@@ -97,6 +103,8 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
     anchor: str | None = None
     notes: list[str] = []
     for cell in student:
+        if cell.grade_id == "deepcourse-check":  # the student-side stand-in for check()
+            continue
         if cell.grade_id in known:
             if cell.grade_id in by_id:
                 notes.append(f"cell {cell.grade_id} appears twice: the first copy was graded")
@@ -129,9 +137,13 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
         else:
             expected = src.public_source
             if mine is None:
-                notes.append(f"locked cell {src.grade_id} was deleted: restored from the assignment")
+                notes.append(
+                    f"locked cell {src.grade_id} was deleted: restored from the assignment"
+                )
             elif mine.cell_type != src.cell_type:
-                notes.append(f"locked cell {src.grade_id} was re-typed to {mine.cell_type}: restored")
+                notes.append(
+                    f"locked cell {src.grade_id} was re-typed to {mine.cell_type}: restored"
+                )
             elif mine.source.strip() != expected.strip():
                 notes.append(f"locked cell {src.grade_id} was edited: restored from the assignment")
             if src.cell_type == "code":
@@ -139,7 +151,12 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
                     plan.append(PlannedCell(src.grade_id, rewrite_test(expected), test=True))
                     if src.hidden_source.strip():
                         hidden.append(
-                            PlannedCell(src.grade_id, rewrite_test(src.hidden_source), test=True, hidden=True)
+                            PlannedCell(
+                                src.grade_id,
+                                rewrite_test(src.hidden_source),
+                                test=True,
+                                hidden=True,
+                            )
                         )
                 else:
                     plan.append(PlannedCell(src.grade_id, expected))

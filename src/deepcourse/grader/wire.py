@@ -95,14 +95,21 @@ def encode(value: object, _depth: int = 0, _budget: _Budget | None = None) -> di
     if t is dict:
         return {
             "t": "dict",
-            "v": [[encode(k, _depth + 1, budget), encode(v, _depth + 1, budget)] for k, v in value.items()],
+            "v": [
+                [encode(k, _depth + 1, budget), encode(v, _depth + 1, budget)]
+                for k, v in value.items()
+            ],
         }
     np = sys.modules.get("numpy")
     if np is not None:
         if t is np.ndarray:
             return _ndarray(value, budget)
         if isinstance(value, np.generic) and t.__module__ == "numpy":
-            return encode(value.item(), _depth + 1, budget) if value.dtype.kind in _NUMERIC_KINDS else _fail(value)
+            return (
+                encode(value.item(), _depth + 1, budget)
+                if value.dtype.kind in _NUMERIC_KINDS
+                else _fail(value)
+            )
     torch = sys.modules.get("torch")
     if torch is not None and t in (torch.Tensor, torch.nn.Parameter):
         arr = value.detach().cpu()

@@ -162,19 +162,23 @@ def main(argv: list[str]) -> None:
         state["checks"].append([str(name), encoded, {"rtol": rtol, "atol": atol}])
 
     def assert_eq(left, right, text):
-        """``assert left == right`` in a test cell, rewritten so the grader compares the values."""
-        pair = []
-        for side in (left, right):
-            try:
-                pair.append(_encode(side))
-            except Exception as exc:  # noqa: BLE001
-                pair.append({"t": "unsupported", "why": str(exc)})
-        state["pairs"].append([pair[0], pair[1], str(text)])
+        """``assert left == right`` in a test cell, rewritten: ``left`` becomes a check.
+
+        The grader compares ``left`` with the value the instructor's solution produced (exactly),
+        never trusting ``==`` in here; ``right`` is kept only to validate the solution at release.
+        """
+        check(f"assert {text}", left, rtol=0.0, atol=0.0)
+        try:
+            encoded = _encode(right)
+        except Exception as exc:  # noqa: BLE001
+            encoded = {"t": "unsupported", "why": str(exc)}
+        state["pairs"].append([state["checks"][-1][1], encoded, str(text)])
 
     ns["check"] = check
     signal.signal(signal.SIGALRM, _on_alarm)
     _send(fd_out, {"op": "ready", "pid": os.getpid(), "uid": os.getuid()})
     real_stdout, real_stderr = sys.stdout, sys.stderr
+    my_pid = os.getpid()
     counter = 0
     while True:
         request = _recv(fd_in)
@@ -203,7 +207,11 @@ def main(argv: list[str]) -> None:
             reply["status"] = "timeout"
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             reply["status"] = "error"
-            tb = "".join(_format_exception(type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None))
+            tb = "".join(
+                _format_exception(
+                    type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None
+                )
+            )
             reply["error"] = {
                 "ename": type(exc).__name__,
                 "evalue": str(exc)[:2000],
@@ -211,6 +219,8 @@ def main(argv: list[str]) -> None:
             }
         finally:
             sys.stdout, sys.stderr = real_stdout, real_stderr
+        if os.getpid() != my_pid:  # a child forked by the cell: never speak for the worker
+            os._exit(0)
         reply.update(
             stdout=out.getvalue(),
             stderr=err.getvalue(),
