@@ -71,7 +71,7 @@ def grade_batch(
         store.mkdir(parents=True, exist_ok=True)
     todo = []
     done = 0
-    for i, (path, key) in enumerate(zip(paths, keys, strict=True)):
+    for i, key in enumerate(keys):
         saved = store / f"{key}.json" if store else None
         if saved and saved.exists():
             try:

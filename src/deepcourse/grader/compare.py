@@ -48,7 +48,13 @@ def compare(
         ``Comparison(ok, message)``; the message says where and how they differ.
     """
     problem = _diff(expected, actual, rtol, atol, "value")
-    return Comparison(problem is None, problem or "")
+    if problem is None:
+        return Comparison(True)
+    if not problem.startswith("value:"):  # nested: say where, then show both whole values
+        problem = f"at {problem[len('value'):].split(':', 1)[0]}:{problem.split(':', 1)[1]}; whole value: expected {short(expected)}, got {short(actual)}"
+    else:
+        problem = problem[len("value: ") :]
+    return Comparison(False, problem)
 
 
 def _diff(e: object, a: object, rtol: float, atol: float, where: str) -> str | None:

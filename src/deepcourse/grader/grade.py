@@ -87,7 +87,10 @@ def _score_test(
         seen: dict[str, int] = {}
         for exp in expected:
             n = seen[exp.name] = seen.get(exp.name, 0) + 1
-            label = "a hidden check" if exp.hidden else f"check {exp.name!r}"
+            if exp.hidden:
+                label = "a hidden check"
+            else:
+                label = exp.name if exp.name.startswith("assert ") else f"check {exp.name!r}"
             if (exp.name, n) not in actual:
                 raise _Fail(Status.FAILED, f"{label} was never reached")
             value = _decode(actual[(exp.name, n)], exp.hidden, label)

@@ -68,6 +68,17 @@ class SubmissionResult:
     outputs: list[CellOutput] = field(default_factory=list)
     sandbox_warnings: list[str] = field(default_factory=list)
 
+    def test(self, grade_id: str) -> TestResult:
+        """The result of test cell ``grade_id`` (``"q1"`` finds ``"q1-test"`` too).
+
+        Raises:
+            KeyError: no such test in this result.
+        """
+        for t in self.tests:
+            if t.grade_id in (grade_id, f"{grade_id}-test"):
+                return t
+        raise KeyError(f"no test {grade_id!r}; tests: {', '.join(t.grade_id for t in self.tests)}")
+
     def to_dict(self, *, outputs: bool = False) -> dict:
         """The JSON form the CLI prints (``outputs`` adds the per-cell output)."""
         data = {

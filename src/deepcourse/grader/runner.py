@@ -74,7 +74,7 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
     fatal: dict[int, Outcome] = {}
     notes: list[str] = []
     outcomes: dict[int, Outcome] = {}
-    for attempt in range(MAX_RESTARTS + 1):
+    for _attempt in range(MAX_RESTARTS + 1):
         outcomes = {}
         killed_at: int | None = None
         worker = pool.acquire()
