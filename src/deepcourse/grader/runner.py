@@ -77,6 +77,7 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
     for _attempt in range(MAX_RESTARTS + 1):
         outcomes = {}
         killed_at: int | None = None
+        previous: int | None = None
         worker = pool.acquire()
         try:
             worker.wait_ready(timeout=max(5.0, min(120.0, deadline - time.monotonic())))
@@ -101,7 +102,12 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
                 else:
                     if reply.get("nonce_ok"):
                         outcomes[i] = _from_reply(reply)
+                        previous = i
                         continue
+                    # A reply to an earlier request: the previous cell wrote an extra, forged
+                    # frame that was taken as its reply. Blame it, and replay without it.
+                    i = previous if previous is not None else i
+                    outcomes.pop(i, None)
                     fatal[i] = Outcome(
                         "tampered", message="the cell wrote forged messages to the grader's channel"
                     )
