@@ -66,12 +66,12 @@ def solutions() -> dict[str, str]:
 
 
 @pytest.fixture
-def submission(
-    tmp_path: Path, released: Release, solutions: dict[str, str]
-) -> Callable[..., Path]:
+def submission(tmp_path: Path, released: Release, solutions: dict[str, str]) -> Callable[..., Path]:
     """Build a submission: ``answers`` maps ``q1``..``q3`` (or a grade_id) to code."""
 
-    def make(answers: dict[str, str] | None = None, *, name: str = "student.ipynb", edit=None) -> Path:
+    def make(
+        answers: dict[str, str] | None = None, *, name: str = "student.ipynb", edit=None
+    ) -> Path:
         data = json.loads(released.student_notebook.read_text())
         chosen = {(k if "-" in k else f"{k}-answer"): v for k, v in (answers or {}).items()}
         for cell in data["cells"]:

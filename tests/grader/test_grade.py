@@ -21,11 +21,15 @@ def test_the_reference_solution_earns_full_marks(bundle, submission):
 def test_the_released_notebook_as_is_earns_nothing_with_a_clear_error(bundle, released):
     result = grade_submission(bundle, released.student_notebook)
     assert result.score == 0
-    assert all(t.status is Status.ERROR and "NotImplementedError" in t.message for t in result.tests)
+    assert all(
+        t.status is Status.ERROR and "NotImplementedError" in t.message for t in result.tests
+    )
 
 
 def test_a_wrong_answer_fails_only_its_own_question_and_shows_the_public_values(bundle, submission):
-    result = grade_submission(bundle, submission({"q1": "def squares(n):\n    return [i for i in range(n)]"}))
+    result = grade_submission(
+        bundle, submission({"q1": "def squares(n):\n    return [i for i in range(n)]"})
+    )
     assert result.score == 5
     q1 = result.test("q1")
     assert q1.status is Status.FAILED
@@ -67,9 +71,22 @@ def test_an_array_of_the_wrong_shape_fails_with_both_shapes(bundle, submission):
 
 def test_cells_a_student_added_run_in_place(bundle, submission):
     def add_helper(nb):
-        i = next(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1-answer")
+        i = next(
+            i
+            for i, c in enumerate(nb["cells"])
+            if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1-answer"
+        )
         nb["cells"][i]["source"] = "def squares(n):\n    return helper(n)"
-        nb["cells"].insert(i, {"cell_type": "code", "metadata": {}, "source": "def helper(n):\n    return [k * k for k in range(n)]", "outputs": [], "execution_count": None})
+        nb["cells"].insert(
+            i,
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "def helper(n):\n    return [k * k for k in range(n)]",
+                "outputs": [],
+                "execution_count": None,
+            },
+        )
 
     assert grade_submission(bundle, submission(edit=add_helper)).score == 7
 
@@ -78,7 +95,13 @@ def test_the_result_serialises_to_the_documented_json(bundle, submission):
     data = json.loads(json.dumps(grade_submission(bundle, submission()).to_dict()))
     assert set(data) >= {"submission", "score", "max_score", "tests"}
     assert set(data["tests"][0]) >= {"grade_id", "score", "max_score", "status", "message"}
-    assert {t["status"] for t in data["tests"]} <= {"passed", "failed", "error", "timeout", "tampered"}
+    assert {t["status"] for t in data["tests"]} <= {
+        "passed",
+        "failed",
+        "error",
+        "timeout",
+        "tampered",
+    }
 
 
 def test_manual_answers_are_carried_to_the_queue(bundle, submission):

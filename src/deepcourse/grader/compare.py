@@ -51,7 +51,7 @@ def compare(
     if problem is None:
         return Comparison(True)
     if not problem.startswith("value:"):  # nested: say where, then show both whole values
-        problem = f"at {problem[len('value'):].split(':', 1)[0]}:{problem.split(':', 1)[1]}; whole value: expected {short(expected)}, got {short(actual)}"
+        problem = f"at {problem[len('value') :].split(':', 1)[0]}:{problem.split(':', 1)[1]}; whole value: expected {short(expected)}, got {short(actual)}"
     else:
         problem = problem[len("value: ") :]
     return Comparison(False, problem)

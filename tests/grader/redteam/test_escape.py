@@ -50,7 +50,9 @@ def test_reading_another_submission_fails(grade_hostile, tmp_path, all_output):
 
 def test_listing_the_filesystem_shows_no_home_work_or_root_data(grade_hostile, all_output):
     code = "import os\nfor d in ('/', '/home', '/root', '/work', '/tmp', '/etc'):\n    print(d, sorted(os.listdir(d)) if os.path.isdir(d) else None)"
-    text = all_output(grade_hostile({"q1": code + "\ndef squares(n):\n    return [i * i for i in range(n)]"}))
+    text = all_output(
+        grade_hostile({"q1": code + "\ndef squares(n):\n    return [i * i for i in range(n)]"})
+    )
     assert "shadow" not in text and ".ssh" not in text and "issue7" not in text
 
 

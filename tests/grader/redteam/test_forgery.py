@@ -71,7 +71,7 @@ def test_monkeypatching_sys_modules_does_not_pass(grade_hostile):
     code = WRONG_Q1 + (
         "import sys, types\n"
         "fake = types.ModuleType('json')\n"
-        "fake.dumps = lambda *a, **k: '{\"status\": \"ok\", \"checks\": []}'\n"
+        'fake.dumps = lambda *a, **k: \'{"status": "ok", "checks": []}\'\n'
         "sys.modules['json'] = fake\n"
         "sys.modules['base64'] = fake\n"
         "sys.modules['wire'] = fake\n"

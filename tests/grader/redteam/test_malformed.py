@@ -13,25 +13,35 @@ pytestmark = pytest.mark.integration
 
 def _drop(grade_ids):
     def edit(nb):
-        nb["cells"] = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") not in grade_ids]
+        nb["cells"] = [
+            c
+            for c in nb["cells"]
+            if c["metadata"].get("nbgrader", {}).get("grade_id") not in grade_ids
+        ]
 
     return edit
 
 
-def test_a_notebook_with_its_test_cells_deleted_is_graded_with_the_tests_restored(bundle, submission):
+def test_a_notebook_with_its_test_cells_deleted_is_graded_with_the_tests_restored(
+    bundle, submission
+):
     result = grade_submission(bundle, submission(edit=_drop({"q1-test", "q2-test", "q3-test"})))
     assert result.score == 7
     assert sum("deleted: restored" in n for n in result.notes) == 3
 
 
-def test_a_notebook_with_its_test_cells_retyped_is_graded_with_the_tests_restored(bundle, submission):
+def test_a_notebook_with_its_test_cells_retyped_is_graded_with_the_tests_restored(
+    bundle, submission
+):
     def retype(nb):
         for c in nb["cells"]:
             if c["metadata"].get("nbgrader", {}).get("grade", False):
                 c["cell_type"] = "markdown"
                 c.pop("outputs", None)
 
-    result = grade_submission(bundle, submission({"q2": "def standardize(x):\n    return x"}, edit=retype))
+    result = grade_submission(
+        bundle, submission({"q2": "def standardize(x):\n    return x"}, edit=retype)
+    )
     assert result.score == 4
     assert result.test("q2").status is Status.FAILED
     assert any("re-typed" in n for n in result.notes)
@@ -43,7 +53,9 @@ def test_an_edited_test_cell_is_restored_and_the_feedback_says_so(bundle, submis
             if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1-test":
                 c["source"] = "pass  # tests removed"
 
-    result = grade_submission(bundle, submission({"q1": "def squares(n):\n    return []"}, edit=weaken))
+    result = grade_submission(
+        bundle, submission({"q1": "def squares(n):\n    return []"}, edit=weaken)
+    )
     assert result.test("q1").status is Status.FAILED
     assert any("q1-test was edited: restored" in n for n in result.notes)
 
@@ -81,7 +93,9 @@ def test_a_file_that_is_not_json_or_not_a_notebook_is_reported(bundle, tmp_path)
 def test_a_50_mb_notebook_is_graded(bundle, submission):
     def bloat(nb):
         blob = "x" * (1024 * 1024)
-        nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [blob] * 50}]
+        nb["cells"][1]["outputs"] = [
+            {"output_type": "stream", "name": "stdout", "text": [blob] * 50}
+        ]
 
     path = submission(edit=bloat)
     assert path.stat().st_size > 50 * 1024 * 1024
