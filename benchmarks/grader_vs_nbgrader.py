@@ -32,9 +32,20 @@ NBGRADER = "nbgrader==0.9.6"
 
 
 def _cell(cell_type: str, source: str, **nbgrader) -> dict:
-    cell = {"cell_type": cell_type, "id": nbgrader.get("grade_id", f"c{abs(hash(source)) % 10**8}"), "metadata": {}, "source": source}
+    cell = {
+        "cell_type": cell_type,
+        "id": nbgrader.get("grade_id", f"c{abs(hash(source)) % 10**8}"),
+        "metadata": {},
+        "source": source,
+    }
     if nbgrader:
-        cell["metadata"]["nbgrader"] = {"schema_version": 3, "solution": False, "grade": False, "locked": False, **nbgrader}
+        cell["metadata"]["nbgrader"] = {
+            "schema_version": 3,
+            "solution": False,
+            "grade": False,
+            "locked": False,
+            **nbgrader,
+        }
     if cell_type == "code":
         cell.update(outputs=[], execution_count=None)
     return cell
@@ -53,19 +64,61 @@ def assignment(use_torch: bool) -> dict:
     cells = [
         _cell("markdown", "# Benchmark assignment", grade_id="intro", locked=True),
         _cell("code", lib, grade_id="imports", locked=True),
-        _cell("code", "def squares(n):\n    ### BEGIN SOLUTION\n    return [i * i for i in range(n)]\n    ### END SOLUTION", grade_id="q1", solution=True),
-        _cell("code", "assert squares(3) == [0, 1, 4]\n### BEGIN HIDDEN TESTS\nassert squares(5) == [0, 1, 4, 9, 16]\n### END HIDDEN TESTS", grade_id="t1", grade=True, locked=True, points=2),
+        _cell(
+            "code",
+            "def squares(n):\n    ### BEGIN SOLUTION\n    return [i * i for i in range(n)]\n    ### END SOLUTION",
+            grade_id="q1",
+            solution=True,
+        ),
+        _cell(
+            "code",
+            "assert squares(3) == [0, 1, 4]\n### BEGIN HIDDEN TESTS\nassert squares(5) == [0, 1, 4, 9, 16]\n### END HIDDEN TESTS",
+            grade_id="t1",
+            grade=True,
+            locked=True,
+            points=2,
+        ),
         _cell("code", q2, grade_id="q2", solution=True),
-        _cell("code", "z = standardize(np.arange(5.0))\nassert np.allclose(z, [-1.41421356, -0.70710678, 0.0, 0.70710678, 1.41421356])\n### BEGIN HIDDEN TESTS\nassert abs(standardize(np.array([1.0, 3.0])).sum()) < 1e-9\n### END HIDDEN TESTS", grade_id="t2", grade=True, locked=True, points=3),
-        _cell("code", "def word_counts(text):\n    ### BEGIN SOLUTION\n    counts = {}\n    for w in text.lower().split():\n        counts[w] = counts.get(w, 0) + 1\n    return counts\n    ### END SOLUTION", grade_id="q3", solution=True),
-        _cell("code", "assert word_counts('a b A') == {'a': 2, 'b': 1}\n### BEGIN HIDDEN TESTS\nassert word_counts('The the') == {'the': 2}\n### END HIDDEN TESTS", grade_id="t3", grade=True, locked=True, points=2),
+        _cell(
+            "code",
+            "z = standardize(np.arange(5.0))\nassert np.allclose(z, [-1.41421356, -0.70710678, 0.0, 0.70710678, 1.41421356])\n### BEGIN HIDDEN TESTS\nassert abs(standardize(np.array([1.0, 3.0])).sum()) < 1e-9\n### END HIDDEN TESTS",
+            grade_id="t2",
+            grade=True,
+            locked=True,
+            points=3,
+        ),
+        _cell(
+            "code",
+            "def word_counts(text):\n    ### BEGIN SOLUTION\n    counts = {}\n    for w in text.lower().split():\n        counts[w] = counts.get(w, 0) + 1\n    return counts\n    ### END SOLUTION",
+            grade_id="q3",
+            solution=True,
+        ),
+        _cell(
+            "code",
+            "assert word_counts('a b A') == {'a': 2, 'b': 1}\n### BEGIN HIDDEN TESTS\nassert word_counts('The the') == {'the': 2}\n### END HIDDEN TESTS",
+            grade_id="t3",
+            grade=True,
+            locked=True,
+            points=2,
+        ),
     ]
-    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 def _fill(student: dict, source: dict, variant: int) -> dict:
     """A correct submission: the source's solutions in the student notebook's answer cells."""
-    answers = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("solution")}
+    answers = {
+        c["metadata"]["nbgrader"]["grade_id"]: c["source"]
+        for c in source["cells"]
+        if c["metadata"].get("nbgrader", {}).get("solution")
+    }
     for cell in student["cells"]:
         gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
         if gid in answers:
@@ -80,8 +133,18 @@ def ensure_nbgrader() -> Path:
         print(f"creating {NB_VENV} with {NBGRADER} (once) ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(NB_VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", NBGRADER], check=True)
-        site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
-        ours = subprocess.run([sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+        site = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        ours = subprocess.run(
+            [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         # numpy and torch for nbgrader's kernel, after nbgrader's own packages on sys.path.
         Path(site, "zz-deepcourse-libs.pth").write_text(ours + "\n")
     return NB_VENV / "bin"
@@ -97,19 +160,37 @@ def run_nbgrader(bin_dir: Path, root: Path, source: dict, n: int) -> tuple[float
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     env.pop("PYTHONPATH", None)
     nbg = [str(bin_dir / "nbgrader")]
-    subprocess.run(nbg + ["generate_assignment", "hw", "--force"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        nbg + ["generate_assignment", "hw", "--force"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     student = json.loads((root / "release" / "hw" / "hw.ipynb").read_text())
     for i in range(n):
         d = root / "submitted" / f"s{i:03d}" / "hw"
         d.mkdir(parents=True)
         (d / "hw.ipynb").write_text(json.dumps(_fill(json.loads(json.dumps(student)), source, i)))
     start = time.perf_counter()
-    subprocess.run(nbg + ["autograde", "hw", "--create", "--force"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        nbg + ["autograde", "hw", "--create", "--force"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     elapsed = time.perf_counter() - start
-    subprocess.run(nbg + ["export", "--to", "grades.csv"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        nbg + ["export", "--to", "grades.csv"], cwd=root, env=env, check=True, capture_output=True
+    )
     import csv
 
-    scores = [float(r["raw_score"]) for r in csv.DictReader((root / "grades.csv").open()) if r["assignment"] == "hw"]
+    scores = [
+        float(r["raw_score"])
+        for r in csv.DictReader((root / "grades.csv").open())
+        if r["assignment"] == "hw"
+    ]
     return elapsed, scores
 
 
@@ -153,8 +234,12 @@ def main() -> None:
                 raise SystemExit(f"{name}: {label} did not give every submission 7/7: {scores}")
         rows.append((name, nb_time, dc_serial, dc_time))
     cpu = platform.processor() or platform.machine()
-    print(f"\n{n} correct submissions per assignment, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}")
-    print(f"| assignment | nbgrader autograde (serial) | deepcourse --jobs 1 | deepcourse --jobs {args.jobs} | speed-up (jobs {args.jobs}) |")
+    print(
+        f"\n{n} correct submissions per assignment, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
+    )
+    print(
+        f"| assignment | nbgrader autograde (serial) | deepcourse --jobs 1 | deepcourse --jobs {args.jobs} | speed-up (jobs {args.jobs}) |"
+    )
     print("|---|---|---|---|---|")
     for name, nb_time, dc1, dc in rows:
         print(

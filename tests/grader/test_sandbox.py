@@ -71,3 +71,49 @@ def test_the_worker_inherits_no_secrets_from_the_environment(worker, monkeypatch
 def test_a_cell_timeout_is_reported_and_the_worker_lives_on(worker):
     assert worker.run("import time; time.sleep(60)", timeout=1)["status"] == "timeout"
     assert _value(worker, "1 + 1") == "2"
+
+
+def test_a_zygote_child_leaves_nothing_for_the_next_submission():
+    from deepcourse.grader.pool import ZygotePool
+
+    with ZygotePool(size=1, limits=LIMITS, preload=()) as pool:
+        first = pool.acquire()
+        first.wait_ready()
+        leave = (
+            "import os, subprocess, sys\n"
+            "open('/tmp/left-behind', 'w').write('A')\nos.makedirs('nested/deep/deeper')\n"
+            "open('nested/deep/answers.txt', 'w').write('A')\nos.chmod('nested/deep', 0)\nos.chmod('nested', 0)\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
+        )
+        assert first.run(leave, timeout=10)["status"] == "ok"
+        first.close()
+        second = pool.acquire()
+        second.wait_ready()
+        seen = second.run(
+            "import os\n(sorted(os.listdir('/tmp')), sorted(os.listdir('.')),"
+            " [p for p in os.listdir('/proc') if p.isdigit()])",
+            timeout=10,
+        )["result"]
+        tmp, scratch, pids = eval(seen)
+        assert tmp == [] and scratch == []
+        assert len(pids) <= 3  # bwrap's init, the zygote and this child: no sleeper
+        second.close()
+
+
+def test_a_zygote_child_cannot_signal_the_zygote():
+    from deepcourse.grader.pool import ZygotePool
+
+    with ZygotePool(size=1, limits=LIMITS, preload=()) as pool:
+        session = pool.acquire()
+        session.wait_ready()
+        out = session.run(
+            "import os, signal\nfor pid in (os.getppid(), 1):\n"
+            "    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError as exc:\n        print(exc.errno)",
+            timeout=10,
+        )["stdout"]
+        assert out.split() == ["1", "1"]  # EPERM twice
+        session.close()
+        again = pool.acquire()
+        again.wait_ready()
+        assert again.run("1 + 1", timeout=10)["result"] == "2"
+        again.close()

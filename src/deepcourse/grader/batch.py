@@ -13,7 +13,7 @@ from pathlib import Path
 from deepcourse.grader.bundle import Bundle
 from deepcourse.grader.grade import grade_submission
 from deepcourse.grader.limits import Limits
-from deepcourse.grader.pool import WorkerPool
+from deepcourse.grader.pool import make_pool
 from deepcourse.grader.report import write_feedback
 from deepcourse.grader.results import SubmissionResult
 
@@ -88,7 +88,7 @@ def grade_batch(
     if not todo:
         return [r for r in results if r is not None]
 
-    def one(i: int, pool: WorkerPool) -> SubmissionResult:
+    def one(i: int, pool) -> SubmissionResult:
         try:
             result = grade_submission(
                 bundle, paths[i], limits=effective, pool=pool, name=str(paths[i])
@@ -107,7 +107,7 @@ def grade_batch(
         return result
 
     workers = max(1, min(jobs, len(todo)))
-    with WorkerPool(size=workers, limits=effective, preload=bundle.preload) as pool:
+    with make_pool(size=workers, limits=effective, preload=bundle.preload) as pool:
         with ThreadPoolExecutor(max_workers=workers) as executor:
             futures = {executor.submit(one, i, pool): i for i in todo}
             for future in as_completed(futures):

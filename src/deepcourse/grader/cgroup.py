@@ -84,6 +84,19 @@ class Cgroup:
         (path / "pids.max").write_text(str(pids))
         return cls(version, [path])
 
+    def oom_kills(self) -> int:
+        """How many processes of this group the kernel killed for exceeding the memory limit."""
+        total = 0
+        for d in self.dirs:
+            for name in ("memory.oom_control", "memory.events"):
+                f = d / name
+                if f.exists():
+                    for line in f.read_text().splitlines():
+                        parts = line.split()
+                        if len(parts) == 2 and parts[0] == "oom_kill":
+                            total += int(parts[1])
+        return total
+
     def oom_killed(self) -> bool:
         """Whether the kernel killed a process of this group for exceeding its memory limit."""
         for d in self.dirs:

@@ -192,8 +192,13 @@ def _preexec(procs_files: list[str], limits: Limits):
 class Worker:
     """One sandboxed worker process, used for exactly one submission (or one release run)."""
 
-    def __init__(self, *, limits: Limits, preload: tuple[str, ...] = ("numpy",)) -> None:
+    def __init__(
+        self, *, limits: Limits, preload: tuple[str, ...] = ("numpy",), zygote: bool = False
+    ) -> None:
         self.limits = limits
+        self.zygote = zygote
+        self.child_alive = False
+        self._oom_base = 0
         self.caps = capabilities()
         self.group: cg.Cgroup | None = None
         self._closed = False
@@ -206,6 +211,7 @@ class Worker:
             "fd_out": resp_w,
             "preload": list(preload),
             "output_chars": limits.output_kib * 1024,
+            "zygote": zygote,
         }
         argv = [sys.executable, "-B", str(WORKER_SCRIPT), json.dumps(config)]
         if self.caps.cgroup:
@@ -278,8 +284,59 @@ class Worker:
         except TimeoutError:
             self.kill()
             raise
+        if self.zygote and reply.get("op") == "child-exit":
+            self.child_alive = False
+            raise self._child_died(reply.get("code"))
         reply["nonce_ok"] = reply.get("nonce") == nonce
         return reply
+
+    # -- zygote sessions --------------------------------------------------------------------
+    def fork(self, timeout: float = 30.0) -> None:
+        """Start a submission's process: the zygote forks an unprivileged child."""
+        self.wait_ready(timeout)
+        nonce = secrets.token_hex(16)
+        self._oom_base = self.group.oom_kills() if self.group else 0
+        self._write_frame({"op": "fork", "nonce": nonce})
+        reply = self._read_frame(time.monotonic() + timeout)
+        if reply.get("op") != "ready" or reply.get("session") != nonce:
+            self.kill()
+            raise SandboxError("the zygote did not start a child", reply=str(reply)[:200])
+        self.child_alive = True
+
+    def end_session(self, timeout: float = 10.0) -> bool:
+        """End the child and re-synchronise with the zygote; False if the sandbox is unusable.
+
+        Frames left on the pipe by the child (forged or late) are discarded until the zygote
+        echoes a nonce generated after the child is gone.
+        """
+        if self._closed:
+            return False
+        deadline = time.monotonic() + timeout
+        try:
+            if self.child_alive:
+                self._write_frame({"op": "exit"})
+                while self._read_frame(deadline).get("op") != "child-exit":
+                    pass
+                self.child_alive = False
+            nonce = secrets.token_hex(16)
+            self._write_frame({"op": "sync", "nonce": nonce})
+            while True:
+                reply = self._read_frame(deadline)
+                if reply.get("op") == "synced" and reply.get("nonce") == nonce:
+                    return True
+        except (SandboxError, TimeoutError):
+            self.kill()
+            return False
+
+    def _child_died(self, code: object) -> WorkerDied:
+        oom = bool(self.group and self.group.oom_kills() > self._oom_base)
+        if oom:
+            reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
+        elif isinstance(code, int) and code < 0:
+            reason = f"it was killed by signal {signal.Signals(-code).name}"
+        else:
+            reason = f"it exited (status {code})"
+        return WorkerDied(f"the notebook's process died: {reason}", exit_code=code, oom=oom)
 
     def _write_frame(self, message: dict) -> None:
         data = json.dumps(message).encode("utf-8")

@@ -128,10 +128,129 @@ def _on_alarm(signum, frame):
     raise CellTimeout("cell time limit reached")
 
 
+def _wipe(path: str) -> None:
+    """Remove everything under ``path`` (run as the student uid, who owns what is there)."""
+    import shutil
+
+    def retry(func, target, _exc):
+        try:
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+        except OSError:
+            pass
+        try:
+            func(target)
+        except OSError:
+            pass
+
+    for entry in os.listdir(path):
+        full = os.path.join(path, entry)
+        try:
+            if os.path.isdir(full) and not os.path.islink(full):
+                os.chmod(full, 0o700)
+                for root, dirs, _files in os.walk(full):  # top-down: open each level first
+                    for d in dirs:
+                        try:
+                            os.chmod(os.path.join(root, d), 0o700)
+                        except OSError:
+                            pass
+                shutil.rmtree(full, onerror=retry)
+            else:
+                os.unlink(full)
+        except OSError:
+            pass
+
+
+def _remove_sysv_ipc() -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, ctl in (("shm", libc.shmctl), ("msg", libc.msgctl), ("sem", libc.semctl)):
+        try:
+            lines = open(f"/proc/sysvipc/{kind}").read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 1:
+                if kind == "sem":
+                    ctl(int(fields[1]), 0, 0, None)  # IPC_RMID
+                else:
+                    ctl(int(fields[1]), 0, None)
+
+
+def _clean_up_after_child() -> None:
+    """Kill everything the last submission left running and erase its files and IPC objects.
+
+    Runs in a throw-away process that becomes the student uid: ``kill(-1)`` then reaches exactly
+    the student's processes in this pid namespace (never the zygote, which is uid 0).
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(_NOBODY)
+            os.setuid(_NOBODY)
+            for _ in range(5):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    break
+            _remove_sysv_ipc()
+            for path in ("/tmp", os.environ.get("HOME", "/home/student")):
+                _wipe(path)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    while True:  # reap what the kill left as zombies re-parented to us (we are not pid 1)
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                break
+        except ChildProcessError:
+            break
+
+
+def zygote(config: dict, fd_in: int, fd_out: int) -> None:
+    """Fork server: pre-imported once, it forks one unprivileged child per submission.
+
+    The zygote stays uid 0 inside the sandbox with only ``CAP_SETUID``/``CAP_SETGID`` (no file,
+    kill or ptrace privileges); each child drops to uid 65534 at once, so it can neither signal
+    nor read the zygote. After a child ends, everything of uid 65534 is killed and wiped, and
+    the grader re-synchronises with a fresh nonce before the next fork (see sandbox.py).
+    """
+    _send(fd_out, {"op": "ready", "zygote": True, "uid": os.getuid()})
+    while True:
+        request = _recv(fd_in)
+        if request is None or request.get("op") == "exit":
+            return
+        if request.get("op") == "sync":
+            _send(fd_out, {"op": "synced", "nonce": request.get("nonce")})
+            continue
+        if request.get("op") != "fork":
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _drop_privileges()
+                serve(config, fd_in, fd_out, request.get("nonce"))
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        _clean_up_after_child()
+        _send(
+            fd_out,
+            {
+                "op": "child-exit",
+                "code": os.waitstatus_to_exitcode(status),
+            },
+        )
+
+
 def main(argv: list[str]) -> None:
     config = _loads(argv[1])
     fd_in, fd_out = int(config["fd_in"]), int(config["fd_out"])
-    _drop_privileges()
+    if not config.get("zygote"):
+        _drop_privileges()
     for name in config.get("preload", []):
         try:
             __import__(name)
@@ -139,8 +258,15 @@ def main(argv: list[str]) -> None:
             pass
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
-    output_limit = int(config.get("output_chars", 65536))
+    if config.get("zygote"):
+        zygote(config, fd_in, fd_out)
+    else:
+        serve(config, fd_in, fd_out, None)
 
+
+def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
+    """Execute cells sent by the grader in one fresh ``__main__`` namespace, until ``exit``."""
+    output_limit = int(config.get("output_chars", 65536))
     module = types.ModuleType("__main__")
     module.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = module
@@ -176,7 +302,7 @@ def main(argv: list[str]) -> None:
 
     ns["check"] = check
     signal.signal(signal.SIGALRM, _on_alarm)
-    _send(fd_out, {"op": "ready", "pid": os.getpid(), "uid": os.getuid()})
+    _send(fd_out, {"op": "ready", "pid": os.getpid(), "uid": os.getuid(), "session": session})
     real_stdout, real_stderr = sys.stdout, sys.stderr
     my_pid = os.getpid()
     counter = 0
