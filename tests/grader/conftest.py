@@ -99,12 +99,21 @@ def all_output() -> Callable[[object], str]:
     return text
 
 
-@pytest.fixture
-def grade_hostile(bundle: Bundle, submission) -> Callable[..., object]:
-    """Grade a submission built from ``answers`` under the tight red-team limits."""
+@pytest.fixture(params=["fresh-sandbox", "zygote"])
+def grade_hostile(request, bundle: Bundle, submission) -> Callable[..., object]:
+    """Grade a submission built from ``answers`` under the tight red-team limits, both in a
+    fresh sandbox and in a child of a pooled zygote (the batch path when running as root)."""
     from deepcourse.grader import grade_submission
+    from deepcourse.grader.pool import ZygotePool
+
+    pool = None
+    if request.param == "zygote":
+        if os.getuid() != 0:
+            pytest.skip("zygotes need the grader to run as root")
+        pool = ZygotePool(size=1, limits=REDTEAM_LIMITS, preload=bundle.preload)
+        request.addfinalizer(pool.close)
 
     def run(answers: dict[str, str] | None = None, *, limits: Limits = REDTEAM_LIMITS, **kw):
-        return grade_submission(bundle, submission(answers, **kw), limits=limits)
+        return grade_submission(bundle, submission(answers, **kw), limits=limits, pool=pool)
 
     return run

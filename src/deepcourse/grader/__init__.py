@@ -6,6 +6,7 @@ The public API, for the CLI and the portal::
     build_bundle(source)                         -> Bundle    (expected values, computed once)
     grade_submission(bundle, submission, ...)    -> SubmissionResult
     grade_batch(bundle, submissions, jobs=...)   -> list[SubmissionResult]
+    make_pool(size=, limits=, preload=)          -> a pool of warm sandboxes to pass as ``pool=``
 
 Heavy work happens inside sandboxed worker processes (:mod:`deepcourse.grader.sandbox`); this
 package imports neither the portal nor any web framework. The threat model is in
@@ -26,6 +27,7 @@ from deepcourse.grader.exceptions import (
 )
 from deepcourse.grader.grade import grade_submission, load_bundle
 from deepcourse.grader.limits import Limits
+from deepcourse.grader.pool import make_pool
 from deepcourse.grader.release import Release, build_bundle, release_assignment
 from deepcourse.grader.report import html_report, write_feedback
 from deepcourse.grader.results import ManualAnswer, Status, SubmissionResult, TestResult
@@ -51,6 +53,7 @@ __all__ = [
     "grade_submission",
     "html_report",
     "load_bundle",
+    "make_pool",
     "release_assignment",
     "write_feedback",
 ]
