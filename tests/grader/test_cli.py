@@ -61,3 +61,26 @@ def test_a_malformed_source_exits_with_a_clear_error(tmp_path, submission):
     result = CliRunner().invoke(app, ["grade", str(src), str(submission())])
     assert result.exit_code == 2
     assert "not a Jupyter notebook" in result.output
+
+
+def test_without_bubblewrap_or_cgroups_grading_still_works_and_says_loudly_what_is_missing(
+    hw0_source, submission, tmp_path
+):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEEPCOURSE_NO_BWRAP": "1", "DEEPCOURSE_NO_CGROUP": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "deepcourse", "grade", str(hw0_source), str(submission())],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "NO filesystem, network or process isolation" in done.stderr
+    assert "NO memory limit" in done.stderr
+    result = json.loads(done.stdout)[0]
+    assert result["score"] == 7
+    assert len(result["sandbox_warnings"]) >= 2

@@ -31,10 +31,28 @@ def _writable(path: Path) -> bool:
         return False
 
 
+def _reap_stale(parent: Path) -> None:
+    """Remove empty groups left by grader processes that died without cleaning up."""
+    for group in parent.glob("w-*"):
+        try:
+            owner = int(group.name.split("-")[1])
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            try:
+                if not (group / "cgroup.procs").read_text().strip():
+                    group.rmdir()
+            except OSError:
+                pass
+        except (ValueError, IndexError, PermissionError):
+            continue
+
+
 def detect() -> str | None:
     """``"v1"``, ``"v2"`` or ``None`` (no writable memory and pids controllers)."""
     v1 = _v1_dirs()
     if len(v1) == 2 and all(_writable(p) for p in v1.values()):
+        for p in v1.values():
+            _reap_stale(p / GROUP)
         return "v1"
     controllers = ROOT / "cgroup.controllers"
     if controllers.exists() and {"memory", "pids"} <= set(controllers.read_text().split()):
@@ -42,6 +60,7 @@ def detect() -> str | None:
             try:
                 (ROOT / "cgroup.subtree_control").write_text("+memory +pids")
                 (ROOT / GROUP / "cgroup.subtree_control").write_text("+memory +pids")
+                _reap_stale(ROOT / GROUP)
                 return "v2"
             except OSError:
                 return None

@@ -55,9 +55,15 @@ class Capabilities:
 
     bwrap: str | None
     cgroup: str | None  # "v1", "v2" or None
+    drop_uid: bool = True  # whether the worker can run as uid 65534
 
     def missing(self) -> list[str]:
         gaps = []
+        if not self.drop_uid:
+            gaps.append(
+                f"the Python installation ({sys.base_prefix}) is not readable by uid {NOBODY} "
+                "and there is no bubblewrap to bind it elsewhere: student code runs as ROOT"
+            )
         if not self.bwrap:
             gaps.append(
                 "bubblewrap is not installed (apt-get install bubblewrap): NO filesystem, network "
@@ -82,11 +88,18 @@ def capabilities() -> Capabilities:
         if _CAPS is None:
             bwrap = None if os.environ.get("DEEPCOURSE_NO_BWRAP") else shutil.which("bwrap")
             group = None if os.environ.get("DEEPCOURSE_NO_CGROUP") else cg.detect()
-            _CAPS = Capabilities(bwrap, group)
+            drop = bool(bwrap) or os.getuid() != 0 or _world_readable(sys.base_prefix)
+            _CAPS = Capabilities(bwrap, group, drop)
             for gap in _CAPS.missing():
                 warnings.warn(f"grader sandbox degraded: {gap}", SandboxUnavailable, stacklevel=2)
                 print(f"WARNING: grader sandbox degraded: {gap}", file=sys.stderr)
         return _CAPS
+
+
+def _world_readable(path: str) -> bool:
+    """Whether any user can reach ``path`` (every folder on the way has ``o+x``)."""
+    p = Path(os.path.realpath(path))
+    return all(os.stat(d).st_mode & 0o001 for d in [p, *p.parents])
 
 
 def _ancestors(path: str) -> list[str]:
@@ -212,6 +225,7 @@ class Worker:
             "preload": list(preload),
             "output_chars": limits.output_kib * 1024,
             "zygote": zygote,
+            "drop_uid": self.caps.drop_uid,
         }
         argv = [sys.executable, "-B", str(WORKER_SCRIPT), json.dumps(config)]
         if self.caps.cgroup:

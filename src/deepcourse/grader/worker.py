@@ -17,6 +17,7 @@ student code runs, but the student's code shares this process and could reach it
 treats every frame as untrusted input (see docs/grader-threat-model.md).
 """
 
+import ast
 import builtins
 import io
 import json
@@ -114,8 +115,6 @@ def _drop_privileges() -> None:
 
 def _split_last_expression(code: str, filename: str):
     """Compile a cell; if it ends with an expression, compile that separately to show its value."""
-    import ast
-
     tree = ast.parse(code, filename, "exec")
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
@@ -249,8 +248,8 @@ def zygote(config: dict, fd_in: int, fd_out: int) -> None:
 def main(argv: list[str]) -> None:
     config = _loads(argv[1])
     fd_in, fd_out = int(config["fd_in"]), int(config["fd_out"])
-    if not config.get("zygote"):
-        _drop_privileges()
+    # Pre-import before dropping privileges (no student code has run yet): without bubblewrap,
+    # the interpreter may live under a folder only root can enter.
     for name in config.get("preload", []):
         try:
             __import__(name)
@@ -258,6 +257,8 @@ def main(argv: list[str]) -> None:
             pass
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
+    if not config.get("zygote") and config.get("drop_uid", True):
+        _drop_privileges()
     if config.get("zygote"):
         zygote(config, fd_in, fd_out)
     else:
