@@ -56,7 +56,8 @@ def _check_outcome(outcome: Outcome, hidden: bool) -> None:
         raise _Fail(Status.FAILED, f"{where} failed" + (f": {detail}" if detail else ""))
     if hidden:
         raise _Fail(Status.ERROR, f"{where} raised {ename}")
-    raise _Fail(Status.ERROR, f"{ename}: {outcome.error.get('evalue', '')}"[:500])
+    evalue = outcome.error.get("evalue", "")
+    raise _Fail(Status.ERROR, (f"{ename}: {evalue}" if evalue else ename)[:500])
 
 
 def _decode(value: object, hidden: bool, what: str):
