@@ -59,3 +59,19 @@ def test_a_changed_submission_is_graded_again(bundle, submission, tmp_path):
             cell["source"] = "def squares(n):\n    return []"
     path.write_text(json.dumps(data))
     assert grade_batch(bundle, [path], out_dir=out)[0].score == 5
+
+
+def test_a_batch_stopped_by_ctrl_c_keeps_what_it_finished_and_resumes(bundle, submission, tmp_path):
+    paths = [submission(name=f"s{i}.ipynb") for i in range(4)]
+    out = tmp_path / "out"
+
+    def interrupt(done, total, result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grade_batch(bundle, paths, jobs=2, out_dir=out, progress=interrupt)
+    saved = list((out / "results").glob("*.json"))
+    assert 1 <= len(saved) < 4
+    assert all(json.loads(p.read_text())["score"] == 7 for p in saved)  # no half-grades kept
+    results = grade_batch(bundle, paths, jobs=2, out_dir=out)
+    assert [r.score for r in results] == [7, 7, 7, 7]

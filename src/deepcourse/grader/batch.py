@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -88,6 +89,8 @@ def grade_batch(
     if not todo:
         return [r for r in results if r is not None]
 
+    stopping = threading.Event()
+
     def one(i: int, pool) -> SubmissionResult:
         try:
             result = grade_submission(
@@ -100,6 +103,8 @@ def grade_batch(
                 bundle.max_score,
                 error=f"internal grader error: {type(exc).__name__}: {exc}",
             )
+        if stopping.is_set():  # interrupted: its sandbox was killed, so this is not a grade
+            return result
         if out_dir:
             stem = feedback_stem(paths[i], keys[i])
             write_feedback(result, Path(out_dir) / "feedback", stem, paths[i])
@@ -107,13 +112,23 @@ def grade_batch(
         return result
 
     workers = max(1, min(jobs, len(todo)))
-    with make_pool(size=workers, limits=effective, preload=bundle.preload) as pool:
-        with ThreadPoolExecutor(max_workers=workers) as executor:
-            futures = {executor.submit(one, i, pool): i for i in todo}
-            for future in as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
-                done += 1
-                if progress:
-                    progress(done, len(paths), results[i])
+    pool = make_pool(size=workers, limits=effective, preload=bundle.preload)
+    executor = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = {executor.submit(one, i, pool): i for i in todo}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            done += 1
+            if progress:
+                progress(done, len(paths), results[i])
+    except BaseException:
+        # Ctrl-C or a failing progress callback: keep what is saved, grade nothing more, and
+        # kill the running sandboxes so the threads end at once without saving half-grades.
+        stopping.set()
+        executor.shutdown(wait=False, cancel_futures=True)
+        pool.close(kill_busy=True)
+        raise
+    executor.shutdown()
+    pool.close()
     return [r for r in results if r is not None]

@@ -33,11 +33,14 @@ class WorkerPool:
         self._idle: collections.deque[Worker] = collections.deque()
         self._lock = threading.Lock()
         self._closed = False
+        self._all: list[Worker] = []
         for _ in range(self.size):
             self._idle.append(self._spawn())
 
     def _spawn(self) -> Worker:
-        return Worker(limits=self.limits, preload=self.preload)
+        worker = Worker(limits=self.limits, preload=self.preload)
+        self._all = [w for w in self._all if not w._closed] + [worker]
+        return worker
 
     def acquire(self) -> Worker:
         """A started worker (the caller waits for ``ready`` and must ``close`` it)."""
@@ -45,13 +48,15 @@ class WorkerPool:
             worker = self._idle.popleft() if self._idle else None
             if not self._closed:
                 self._idle.append(self._spawn())
-        return worker or self._spawn()
+            return worker or self._spawn()
 
-    def close(self) -> None:
+    def close(self, *, kill_busy: bool = False) -> None:
+        """Kill the idle workers (and, with ``kill_busy``, those grading right now)."""
         with self._lock:
             self._closed = True
             idle, self._idle = list(self._idle), collections.deque()
-        for worker in idle:
+            busy = list(self._all) if kill_busy else []
+        for worker in idle + busy:
             worker.kill()
 
     def __enter__(self) -> WorkerPool:
@@ -95,17 +100,20 @@ class ZygotePool:
         self.preload = preload
         self._lock = threading.Lock()
         self._closed = False
+        self._all: list[Worker] = []
         self._idle: collections.deque[Worker] = collections.deque(
             self._spawn() for _ in range(self.size)
         )
 
     def _spawn(self) -> Worker:
-        return Worker(limits=self.limits, preload=self.preload, zygote=True)
+        worker = Worker(limits=self.limits, preload=self.preload, zygote=True)
+        self._all = [w for w in self._all if not w._closed] + [worker]
+        return worker
 
     def acquire(self) -> _Session:
         with self._lock:
             worker = self._idle.popleft() if self._idle else None
-        return _Session(self, worker or self._spawn())
+            return _Session(self, worker or self._spawn())
 
     def _release(self, worker: Worker, healthy: bool) -> None:
         if not healthy:
@@ -118,12 +126,16 @@ class ZygotePool:
             else:
                 self._idle.append(self._spawn())
 
-    def close(self) -> None:
+    def close(self, *, kill_busy: bool = False) -> None:
+        """Stop the idle zygotes (and, with ``kill_busy``, those grading right now)."""
         with self._lock:
             self._closed = True
             idle, self._idle = list(self._idle), collections.deque()
+            busy = [w for w in self._all if w not in idle] if kill_busy else []
         for worker in idle:
             worker.close()
+        for worker in busy:
+            worker.kill()
 
     def __enter__(self) -> ZygotePool:
         return self
