@@ -10,9 +10,11 @@ from __future__ import annotations
 import typer
 
 from deepcourse.cli import (
+    assignment,
     course_info,
     db,
     enroll,
+    grade,
     gradebook,
     grades,
     groups,
@@ -40,6 +42,8 @@ roster.register(app)
 groups.register(app)
 serve.register(app)
 tutorials.register(app)
+assignment.register(app)
+grade.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,213 @@
+"""Releasing an assignment: the student notebook, the private bundle, the manual-grading queue."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from deepcourse.grader import wire
+from deepcourse.grader.bundle import Bundle, Expected, assignment_settings, source_digest
+from deepcourse.grader.compare import compare
+from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
+from deepcourse.grader.limits import Limits
+from deepcourse.grader.pool import OneShot
+from deepcourse.grader.rewrite import rewrite_test
+from deepcourse.grader.runner import PlannedCell, run_plan
+from deepcourse.grader.source import CellKind, SourceNotebook, load_source
+
+
+@dataclass(frozen=True)
+class Release:
+    student_notebook: Path
+    bundle_path: Path
+    manual_queue: Path
+    bundle: Bundle
+    warnings: tuple[str, ...] = ()
+
+
+def assignment_name(path: str | Path) -> str:
+    stem = Path(path).stem
+    return stem[: -len("-source")] if stem.endswith("-source") else stem
+
+
+def _solution_plan(notebook: SourceNotebook) -> list[PlannedCell]:
+    plan: list[PlannedCell] = []
+    hidden: list[PlannedCell] = []
+    for c in notebook.cells:
+        if c.cell_type != "code":
+            continue
+        if c.kind is CellKind.TEST:
+            plan.append(PlannedCell(c.grade_id, rewrite_test(c.public_source), test=True))
+            if c.hidden_source.strip():
+                hidden.append(
+                    PlannedCell(c.grade_id, rewrite_test(c.hidden_source), test=True, hidden=True)
+                )
+        else:
+            plan.append(PlannedCell(c.grade_id, c.source))
+    return plan + hidden  # hidden tests last, as when grading
+
+
+def _describe(outcome) -> str:
+    if outcome.error:
+        return (
+            outcome.error.get("traceback")
+            or f"{outcome.error.get('ename')}: {outcome.error.get('evalue')}"
+        )
+    return outcome.message or outcome.status
+
+
+def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> Bundle:
+    """Run the source's solutions and tests in a sandbox and record the expected values.
+
+    Raises:
+        AssignmentError: the source is malformed or a non-test cell fails.
+        SolutionFailsTests: a test fails against the instructor's own solution.
+    """
+    notebook = load_source(source)
+    settings, preload = assignment_settings(notebook)
+    bundle = Bundle(
+        assignment_name(source),
+        source_digest(notebook),
+        list(notebook.cells),
+        {},
+        settings,
+        preload,
+    )
+    effective = bundle.effective_limits(limits)
+    plan = _solution_plan(notebook)
+    outcomes, _ = run_plan(plan, pool=OneShot(limits=effective, preload=preload), limits=effective)
+    for cell, outcome in zip(plan, outcomes, strict=True):
+        if outcome.status != "ok":
+            err = SolutionFailsTests if cell.test else AssignmentError
+            raise err(
+                f"{source}: the solution fails at cell {cell.grade_id}: {_describe(outcome)}",
+                grade_id=cell.grade_id,
+                detail=_describe(outcome),
+            )
+        if not cell.test:
+            continue
+        for left, right, text in outcome.pairs:
+            verdict = compare(wire.decode(right), wire.decode(left), rtol=0.0, atol=0.0)
+            if not verdict.ok:
+                raise SolutionFailsTests(
+                    f"{source}: the solution fails 'assert {text}' in {cell.grade_id}: {verdict.message}",
+                    grade_id=cell.grade_id,
+                    detail=verdict.message,
+                )
+        for name, value, tol in outcome.checks:
+            if value.get("t") == "unsupported":
+                raise AssignmentError(
+                    f"{source}: check({name!r}) in {cell.grade_id}: {value.get('why')}",
+                    grade_id=cell.grade_id,
+                )
+            tol = tol if isinstance(tol, dict) else {}
+            bundle.expected.setdefault(cell.grade_id, []).append(
+                Expected(name, value, tol.get("rtol"), tol.get("atol"), cell.hidden)
+            )
+    return bundle
+
+
+CHECK_CELL_ID = "deepcourse-check"
+CHECK_CELL = (
+    "# Provided by the course: check(name, value) hands a value to the autograder, which compares\n"
+    "# it with the reference answer. Here, on your machine, it only shows the value.\n"
+    "def check(name, value, **tolerance):\n"
+    '    print(f"check {name}: {value!r}")\n'
+)
+
+
+def student_notebook(notebook: SourceNotebook) -> dict:
+    """The student version: solutions replaced by prompts, hidden tests removed, locks set.
+
+    A locked first code cell defines ``check`` so that public tests run in the student's own
+    Jupyter; the grader ignores that cell and supplies its own ``check``.
+    """
+    data = copy.deepcopy(notebook.raw)
+    for raw, cell in zip(data["cells"], notebook.cells, strict=True):
+        text = cell.public_source
+        raw["source"] = text.splitlines(keepends=True)
+        if raw.get("cell_type") == "code":
+            raw["outputs"] = []
+            raw["execution_count"] = None
+        meta = raw.setdefault("metadata", {})
+        nb = meta.setdefault("nbgrader", {"schema_version": 3})
+        nb["grade_id"] = cell.grade_id
+        nb.setdefault("schema_version", 3)
+        locked = cell.kind in (CellKind.TEST, CellKind.LOCKED)
+        nb["locked"] = locked
+        nb.setdefault("solution", cell.kind in (CellKind.SOLUTION, CellKind.MANUAL))
+        nb.setdefault("grade", cell.kind in (CellKind.TEST, CellKind.MANUAL))
+        if locked:
+            meta["editable"] = False
+            meta["deletable"] = False
+    data.get("metadata", {}).pop("deepcourse", None)
+    if any("check(" in c.public_source for c in notebook.tests):
+        data["cells"].insert(
+            0,
+            {
+                "cell_type": "code",
+                "id": CHECK_CELL_ID,
+                "metadata": {
+                    "editable": False,
+                    "deletable": False,
+                    "nbgrader": {
+                        "schema_version": 3,
+                        "grade_id": CHECK_CELL_ID,
+                        "locked": True,
+                        "solution": False,
+                        "grade": False,
+                    },
+                },
+                "source": CHECK_CELL.splitlines(keepends=True),
+                "outputs": [],
+                "execution_count": None,
+            },
+        )
+    return data
+
+
+def release_assignment(
+    source: str | Path, out_dir: str | Path, *, limits: Limits | dict | None = None
+) -> Release:
+    """Write ``<name>.ipynb`` (students), ``<name>.bundle.json`` and ``<name>.manual.json`` (staff).
+
+    Raises:
+        AssignmentError, SolutionFailsTests: see :func:`build_bundle`.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bundle = build_bundle(source, limits=limits)
+    notebook = load_source(source)
+    name = bundle.name
+    student = out / f"{name}.ipynb"
+    student.write_text(
+        json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    bundle_path = bundle.save(out / f"{name}.bundle.json")
+    manual = out / f"{name}.manual.json"
+    manual.write_text(
+        json.dumps(
+            [
+                {
+                    "grade_id": c.grade_id,
+                    "points": c.points,
+                    "cell_type": c.cell_type,
+                    "prompt": c.public_source,
+                }
+                for c in notebook.manual
+            ],
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    weak = tuple(
+        f"test {t.grade_id} has no check() and no 'assert x == y': its verdict is decided inside "
+        "the sandbox, where student code can forge it (see docs/grader-threat-model.md)"
+        for t in bundle.tests
+        if not bundle.expected.get(t.grade_id)
+    )
+    return Release(student, bundle_path, manual, bundle, weak)

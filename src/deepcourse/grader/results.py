@@ -1,0 +1,134 @@
+"""What grading produces: one :class:`TestResult` per test cell, one :class:`SubmissionResult`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    TAMPERED = "tampered"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """The outcome of one graded test cell (all or nothing, as in nbgrader)."""
+
+    grade_id: str
+    score: float
+    max_score: float
+    status: Status
+    message: str = ""
+    hidden: bool = False  # has hidden tests: feedback shows pass or fail only for them
+
+    __test__ = False  # not a pytest class
+
+
+@dataclass(frozen=True)
+class CellOutput:
+    """What one executed cell printed and returned, for the notebook with outputs."""
+
+    grade_id: str
+    status: str
+    stdout: str = ""
+    stderr: str = ""
+    result: str | None = None
+    error: str = ""
+    dropped: int = 0
+
+
+@dataclass(frozen=True)
+class ManualAnswer:
+    """A manually graded cell's answer, carried to the manual-grading queue."""
+
+    grade_id: str
+    points: float
+    answer: str
+
+
+@dataclass
+class SubmissionResult:
+    """The grade of one submission.
+
+    ``error`` is set (and ``tests`` empty, score 0) when the file could not be graded at all;
+    ``notes`` lists what the grader repaired (restored locked cells) or noticed.
+    """
+
+    submission: str
+    score: float
+    max_score: float
+    tests: list[TestResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+    manual: list[ManualAnswer] = field(default_factory=list)
+    outputs: list[CellOutput] = field(default_factory=list)
+    sandbox_warnings: list[str] = field(default_factory=list)
+
+    def test(self, grade_id: str) -> TestResult:
+        """The result of test cell ``grade_id`` (``"q1"`` finds ``"q1-test"`` too).
+
+        Raises:
+            KeyError: no such test in this result.
+        """
+        for t in self.tests:
+            if t.grade_id in (grade_id, f"{grade_id}-test"):
+                return t
+        raise KeyError(f"no test {grade_id!r}; tests: {', '.join(t.grade_id for t in self.tests)}")
+
+    def to_dict(self, *, outputs: bool = False) -> dict:
+        """The JSON form the CLI prints (``outputs`` adds the per-cell output)."""
+        data = {
+            "submission": self.submission,
+            "score": round(self.score, 6),
+            "max_score": round(self.max_score, 6),
+            "tests": [
+                {
+                    "grade_id": t.grade_id,
+                    "score": t.score,
+                    "max_score": t.max_score,
+                    "status": str(t.status),
+                    "message": t.message,
+                    "hidden": t.hidden,
+                }
+                for t in self.tests
+            ],
+        }
+        if self.error:
+            data["error"] = self.error
+        if self.notes:
+            data["notes"] = list(self.notes)
+        if self.manual:
+            data["manual"] = [asdict(m) for m in self.manual]
+        if self.sandbox_warnings:
+            data["sandbox_warnings"] = list(self.sandbox_warnings)
+        if outputs:
+            data["outputs"] = [asdict(o) for o in self.outputs]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SubmissionResult:
+        return cls(
+            submission=data["submission"],
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            tests=[
+                TestResult(
+                    t["grade_id"],
+                    t["score"],
+                    t["max_score"],
+                    Status(t["status"]),
+                    t["message"],
+                    bool(t.get("hidden", False)),
+                )
+                for t in data["tests"]
+            ],
+            notes=list(data.get("notes", [])),
+            error=data.get("error", ""),
+            manual=[ManualAnswer(**m) for m in data.get("manual", [])],
+            outputs=[CellOutput(**o) for o in data.get("outputs", [])],
+            sandbox_warnings=list(data.get("sandbox_warnings", [])),
+        )

@@ -1,0 +1,362 @@
+"""The sandboxed worker: a warm Python process that executes one notebook's cells, like a kernel.
+
+Started by :mod:`deepcourse.grader.sandbox` inside bubblewrap as a script (not as part of the
+package, so nothing of the grader but this file and :mod:`wire` is loaded in the sandbox). It
+drops to an unprivileged uid if it starts as root, pre-imports the assignment's heavy modules
+(numpy, torch), says ``ready`` and then serves requests from the grader over two pipes, one cell
+at a time, as length-prefixed JSON frames::
+
+    grader -> worker   {"op": "run", "nonce": str, "code": str, "test": bool, "timeout": float}
+    worker -> grader   {"nonce": str, "status": "ok"|"error"|"timeout", "error": {...},
+                        "stdout": str, "stderr": str, "dropped": int, "result": str|None,
+                        "checks": [[name, value]], "pairs": [[left, right, text]]}
+
+Values of ``check(name, value)`` are encoded with :func:`wire.encode` when ``check`` is called;
+they are compared by the grader, never here. Everything this file keeps is captured before any
+student code runs, but the student's code shares this process and could reach it: the grader
+treats every frame as untrusted input (see docs/grader-threat-model.md).
+"""
+
+import ast
+import builtins
+import io
+import json
+import os
+import signal
+import struct
+import sys
+import traceback
+import types
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+import wire as _wire  # noqa: E402
+
+sys.path.remove(_HERE)
+del sys.modules["wire"]
+
+_encode = _wire.encode
+_WireError = _wire.WireError
+_dumps = json.dumps
+_loads = json.loads
+_write = os.write
+_read = os.read
+_pack = struct.pack
+_unpack = struct.unpack
+_format_exception = traceback.format_exception
+_setitimer = signal.setitimer
+_NOBODY = 65534
+
+
+class CellTimeout(BaseException):
+    """Raised in the cell when its time is up (a BaseException: ``except Exception`` misses it)."""
+
+
+class _Capture(io.TextIOBase):
+    """A capped text sink: keeps the first ``limit`` characters, counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def _send(fd: int, message: dict) -> None:
+    data = _dumps(message, ensure_ascii=False).encode("utf-8", "replace")
+    frame = _pack(">I", len(data)) + data
+    view = memoryview(frame)
+    while view:
+        n = _write(fd, view)
+        view = view[n:]
+
+
+def _recv(fd: int) -> dict | None:
+    def exactly(n: int) -> bytes | None:
+        chunks, got = [], 0
+        while got < n:
+            chunk = _read(fd, n - got)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    head = exactly(4)
+    if head is None:
+        return None
+    body = exactly(_unpack(">I", head)[0])
+    return None if body is None else _loads(body.decode("utf-8"))
+
+
+def _drop_privileges() -> None:
+    if os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(_NOBODY)
+        os.setuid(_NOBODY)
+    if os.getuid() == 0 or os.geteuid() == 0:  # pragma: no cover - defensive
+        raise SystemExit("worker: could not drop root privileges")
+
+
+def _split_last_expression(code: str, filename: str):
+    """Compile a cell; if it ends with an expression, compile that separately to show its value."""
+    tree = ast.parse(code, filename, "exec")
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    body = compile(tree, filename, "exec")
+    return body, (compile(last, filename, "eval") if last is not None else None)
+
+
+def _on_alarm(signum, frame):
+    raise CellTimeout("cell time limit reached")
+
+
+def _wipe(path: str) -> None:
+    """Remove everything under ``path`` (run as the student uid, who owns what is there)."""
+    import shutil
+
+    def retry(func, target, _exc):
+        try:
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+        except OSError:
+            pass
+        try:
+            func(target)
+        except OSError:
+            pass
+
+    for entry in os.listdir(path):
+        full = os.path.join(path, entry)
+        try:
+            if os.path.isdir(full) and not os.path.islink(full):
+                os.chmod(full, 0o700)
+                for root, dirs, _files in os.walk(full):  # top-down: open each level first
+                    for d in dirs:
+                        try:
+                            os.chmod(os.path.join(root, d), 0o700)
+                        except OSError:
+                            pass
+                shutil.rmtree(full, onerror=retry)
+            else:
+                os.unlink(full)
+        except OSError:
+            pass
+
+
+def _remove_sysv_ipc() -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, ctl in (("shm", libc.shmctl), ("msg", libc.msgctl), ("sem", libc.semctl)):
+        try:
+            lines = open(f"/proc/sysvipc/{kind}").read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 1:
+                if kind == "sem":
+                    ctl(int(fields[1]), 0, 0, None)  # IPC_RMID
+                else:
+                    ctl(int(fields[1]), 0, None)
+
+
+def _clean_up_after_child() -> None:
+    """Kill everything the last submission left running and erase its files and IPC objects.
+
+    Runs in a throw-away process that becomes the student uid: ``kill(-1)`` then reaches exactly
+    the student's processes in this pid namespace (never the zygote, which is uid 0).
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(_NOBODY)
+            os.setuid(_NOBODY)
+            for _ in range(5):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    break
+            _remove_sysv_ipc()
+            for path in ("/tmp", os.environ.get("HOME", "/home/student")):
+                _wipe(path)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    while True:  # reap what the kill left as zombies re-parented to us (we are not pid 1)
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                break
+        except ChildProcessError:
+            break
+
+
+def zygote(config: dict, fd_in: int, fd_out: int) -> None:
+    """Fork server: pre-imported once, it forks one unprivileged child per submission.
+
+    The zygote stays uid 0 inside the sandbox with only ``CAP_SETUID``/``CAP_SETGID`` (no file,
+    kill or ptrace privileges); each child drops to uid 65534 at once, so it can neither signal
+    nor read the zygote. After a child ends, everything of uid 65534 is killed and wiped, and
+    the grader re-synchronises with a fresh nonce before the next fork (see sandbox.py).
+    """
+    _send(fd_out, {"op": "ready", "zygote": True, "uid": os.getuid()})
+    while True:
+        request = _recv(fd_in)
+        if request is None or request.get("op") == "exit":
+            return
+        if request.get("op") == "sync":
+            _send(fd_out, {"op": "synced", "nonce": request.get("nonce")})
+            continue
+        if request.get("op") != "fork":
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _drop_privileges()
+                serve(config, fd_in, fd_out, request.get("nonce"))
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        _clean_up_after_child()
+        _send(
+            fd_out,
+            {
+                "op": "child-exit",
+                "code": os.waitstatus_to_exitcode(status),
+            },
+        )
+
+
+def main(argv: list[str]) -> None:
+    config = _loads(argv[1])
+    fd_in, fd_out = int(config["fd_in"]), int(config["fd_out"])
+    # Pre-import before dropping privileges (no student code has run yet): without bubblewrap,
+    # the interpreter may live under a folder only root can enter.
+    for name in config.get("preload", []):
+        try:
+            __import__(name)
+        except Exception:  # noqa: BLE001 - the notebook will report its own import error
+            pass
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+    if not config.get("zygote") and config.get("drop_uid", True):
+        _drop_privileges()
+    if config.get("zygote"):
+        zygote(config, fd_in, fd_out)
+    else:
+        serve(config, fd_in, fd_out, None)
+
+
+def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
+    """Execute cells sent by the grader in one fresh ``__main__`` namespace, until ``exit``."""
+    output_limit = int(config.get("output_chars", 65536))
+    module = types.ModuleType("__main__")
+    module.__dict__["__builtins__"] = builtins
+    sys.modules["__main__"] = module
+    ns = module.__dict__
+    state = {"checks": [], "pairs": []}
+
+    def check(name, value, *, rtol=None, atol=None):
+        """Record ``value`` under ``name`` for the grader to compare with the expected value.
+
+        Tolerances given here count only when the instructor's solution runs (at release);
+        when grading, the grader uses the ones stored in the bundle.
+        """
+        try:
+            encoded = _encode(value)
+        except _WireError as exc:
+            encoded = {"t": "unsupported", "why": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - a value whose conversion raises
+            encoded = {"t": "unsupported", "why": f"{type(exc).__name__}: {exc}"}
+        state["checks"].append([str(name), encoded, {"rtol": rtol, "atol": atol}])
+
+    def assert_eq(left, right, text):
+        """``assert left == right`` in a test cell, rewritten: ``left`` becomes a check.
+
+        The grader compares ``left`` with the value the instructor's solution produced (exactly),
+        never trusting ``==`` in here; ``right`` is kept only to validate the solution at release.
+        """
+        check(f"assert {text}", left, rtol=0.0, atol=0.0)
+        try:
+            encoded = _encode(right)
+        except Exception as exc:  # noqa: BLE001
+            encoded = {"t": "unsupported", "why": str(exc)}
+        state["pairs"].append([state["checks"][-1][1], encoded, str(text)])
+
+    ns["check"] = check
+    signal.signal(signal.SIGALRM, _on_alarm)
+    _send(fd_out, {"op": "ready", "pid": os.getpid(), "uid": os.getuid(), "session": session})
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    my_pid = os.getpid()
+    counter = 0
+    while True:
+        request = _recv(fd_in)
+        if request is None or request.get("op") == "exit":
+            return
+        counter += 1
+        state["checks"], state["pairs"] = [], []
+        if request.get("test"):
+            ns["check"] = check
+            ns["_deepcourse_assert_eq"] = assert_eq
+        out, err = _Capture(output_limit), _Capture(output_limit)
+        reply = {"nonce": request.get("nonce"), "status": "ok", "result": None}
+        sys.stdout, sys.stderr = out, err
+        try:
+            _setitimer(signal.ITIMER_REAL, float(request.get("timeout", 60)))
+            try:
+                body, last = _split_last_expression(request["code"], f"<cell {counter}>")
+                exec(body, ns)
+                if last is not None:
+                    value = eval(last, ns)
+                    if value is not None:
+                        reply["result"] = repr(value)[:output_limit]
+            finally:
+                _setitimer(signal.ITIMER_REAL, 0)
+        except CellTimeout:
+            reply["status"] = "timeout"
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+            reply["status"] = "error"
+            tb = "".join(
+                _format_exception(
+                    type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None
+                )
+            )
+            reply["error"] = {
+                "ename": type(exc).__name__,
+                "evalue": str(exc)[:2000],
+                "traceback": tb[-8000:],
+            }
+        finally:
+            sys.stdout, sys.stderr = real_stdout, real_stderr
+        if os.getpid() != my_pid:  # a child forked by the cell: never speak for the worker
+            os._exit(0)
+        reply.update(
+            stdout=out.getvalue(),
+            stderr=err.getvalue(),
+            dropped=out.dropped + err.dropped,
+            checks=list(state["checks"]),
+            pairs=list(state["pairs"]),
+        )
+        _send(fd_out, reply)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

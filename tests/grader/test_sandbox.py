@@ -1,0 +1,119 @@
+"""The sandbox's layers, checked from inside a worker."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from deepcourse.grader import Limits, capabilities
+from deepcourse.grader.sandbox import Worker
+
+pytestmark = pytest.mark.integration
+
+LIMITS = Limits(cell_seconds=10, submission_seconds=60, memory_mib=512, file_mib=1, scratch_mib=8)
+
+
+@pytest.fixture
+def worker():
+    with Worker(limits=LIMITS, preload=()) as w:
+        w.wait_ready()
+        yield w
+
+
+def _value(worker, code: str) -> str:
+    reply = worker.run(code, timeout=10)
+    assert reply["status"] == "ok", reply.get("error")
+    return reply["result"]
+
+
+def test_this_machine_provides_bubblewrap_and_cgroups_under_ci():
+    caps = capabilities()
+    if os.environ.get("CI") == "true":
+        assert caps.bwrap and caps.cgroup, caps.missing()
+
+
+def test_the_worker_runs_as_nobody(worker):
+    assert (
+        _value(worker, "import os; (os.getuid(), os.geteuid(), os.getgid())")
+        == "(65534, 65534, 65534)"
+    )
+
+
+def test_the_worker_sees_only_system_python_and_its_scratch(worker):
+    top = _value(worker, "import os; sorted(os.listdir('/'))")
+    assert "'home'" in top and "'boot'" not in top and "'var'" not in top
+    assert _value(worker, "import os; os.getcwd()") == "'/home/student'"
+    assert _value(worker, "open('scratch.txt', 'w').write('ok')") == "2"
+
+
+def test_the_system_is_read_only(worker):
+    reply = worker.run("open('/usr/evil', 'w')", timeout=10)
+    assert reply["error"]["ename"] in ("OSError", "PermissionError")
+
+
+def test_there_is_no_network(worker):
+    reply = worker.run(
+        "import socket; socket.create_connection(('127.0.0.1', 22), timeout=1)", timeout=10
+    )
+    assert reply["status"] == "error"
+
+
+def test_the_file_size_limit_holds(worker):
+    reply = worker.run("open('big', 'wb').write(b'0' * (2 * 1024 * 1024))", timeout=10)
+    assert "File too large" in reply["error"]["evalue"]
+
+
+def test_the_worker_inherits_no_secrets_from_the_environment(worker, monkeypatch):
+    assert "SECRET" not in _value(worker, "import os; sorted(os.environ)")
+
+
+def test_a_cell_timeout_is_reported_and_the_worker_lives_on(worker):
+    assert worker.run("import time; time.sleep(60)", timeout=1)["status"] == "timeout"
+    assert _value(worker, "1 + 1") == "2"
+
+
+def test_a_zygote_child_leaves_nothing_for_the_next_submission():
+    from deepcourse.grader.pool import ZygotePool
+
+    with ZygotePool(size=1, limits=LIMITS, preload=()) as pool:
+        first = pool.acquire()
+        first.wait_ready()
+        leave = (
+            "import os, subprocess, sys\n"
+            "open('/tmp/left-behind', 'w').write('A')\nos.makedirs('nested/deep/deeper')\n"
+            "open('nested/deep/answers.txt', 'w').write('A')\nos.chmod('nested/deep', 0)\nos.chmod('nested', 0)\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
+        )
+        assert first.run(leave, timeout=10)["status"] == "ok"
+        first.close()
+        second = pool.acquire()
+        second.wait_ready()
+        seen = second.run(
+            "import os\n(sorted(os.listdir('/tmp')), sorted(os.listdir('.')),"
+            " [p for p in os.listdir('/proc') if p.isdigit()])",
+            timeout=10,
+        )["result"]
+        tmp, scratch, pids = eval(seen)
+        assert tmp == [] and scratch == []
+        assert len(pids) <= 3  # bwrap's init, the zygote and this child: no sleeper
+        second.close()
+
+
+def test_a_zygote_child_cannot_signal_the_zygote():
+    from deepcourse.grader.pool import ZygotePool
+
+    with ZygotePool(size=1, limits=LIMITS, preload=()) as pool:
+        session = pool.acquire()
+        session.wait_ready()
+        out = session.run(
+            "import os, signal\nfor pid in (os.getppid(), 1):\n"
+            "    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError as exc:\n        print(exc.errno)",
+            timeout=10,
+        )["stdout"]
+        assert out.split() == ["1", "1"]  # EPERM twice
+        session.close()
+        again = pool.acquire()
+        again.wait_ready()
+        assert again.run("1 + 1", timeout=10)["result"] == "2"
+        again.close()
