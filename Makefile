@@ -10,13 +10,14 @@ STAMP  := $(VENV)/.deepcourse-installed
 LOCK   := requirements/constraints.txt
 JOBS   ?= 2
 
-.PHONY: run test test-fast lint format system-deps lock clean help
+.PHONY: run test test-fast lint format system-deps lock clean help bench
 
 help:
 	@echo "make run        start the portal on embedded SQLite with the course loaded"
 	@echo "make test       everything CI runs (unit, integration, e2e, every tutorial)"
 	@echo "make test-fast  unit tests only (seconds)"
 	@echo "make lint       ruff check + ruff format --check"
+	@echo "make bench      every benchmark in benchmarks/ (minutes; figures go in the README)"
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +44,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
+
+bench: $(STAMP) system-deps
+	$(BIN)/python benchmarks/bench_autodiff_mlp.py --threads 1
+	$(BIN)/python benchmarks/bench_autodiff_mlp.py --threads 2
+	$(BIN)/python benchmarks/bench_gradebook.py
+	PYTHONPATH=src $(BIN)/python benchmarks/grader_vs_nbgrader.py --submissions 20 --jobs 2
 
 # Refresh the lock from the current venv (run after changing dependencies in pyproject.toml).
 lock:
