@@ -144,8 +144,14 @@ def bwrap_command(bwrap: str, limits: Limits, worker_argv: list[str]) -> list[st
     for name in _ETC_FILES:
         if Path("/etc", name).exists():
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # The private tmpfs mounts come before the read-only binds: bubblewrap applies operations in
+    # order, so a checkout (and its venv) under /tmp or /home stays visible on top of them.
+    size = str(limits.scratch_mib * MiB)
+    cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
+    cmd += ["--perms", "0755", "--dir", "/home"]
+    cmd += ["--perms", "1777", "--size", size, "--tmpfs", SCRATCH, "--chdir", SCRATCH]
     binds = _python_roots() + [str(SRC_DIR)]
-    made: set[str] = {"/usr", "/etc"}
+    made: set[str] = {"/usr", "/etc", "/tmp", "/home", SCRATCH}
     for path in binds:
         for d in _ancestors(path + "/x"):
             if d not in made and d != path:
@@ -154,10 +160,6 @@ def bwrap_command(bwrap: str, limits: Limits, worker_argv: list[str]) -> list[st
     for path in binds:
         cmd += ["--ro-bind", path, path]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
-    size = str(limits.scratch_mib * MiB)
-    cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
-    cmd += ["--perms", "0755", "--dir", "/home"]
-    cmd += ["--perms", "1777", "--size", size, "--tmpfs", SCRATCH, "--chdir", SCRATCH]
     cmd += ["--clearenv"]
     env = {
         "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
