@@ -169,6 +169,31 @@ def test_a_pair_is_proposed_and_confirmed(enrolled):
     assert group.state.value == "confirmed" and group.members == (sid(1), sid(2))
 
 
+def test_a_pair_is_confirmed_and_submitted_by_an_id_written_with_spaces(enrolled):
+    enrolled.group_propose(assignment="hw1", proposer=sid(1), partner=sid(2))
+    assert enrolled.group_confirm(assignment="hw1", student_id=f" {sid(2)} ").state.value == (
+        "confirmed"
+    )
+    assert enrolled.group_submit(assignment="hw1", student_id=f"{sid(1)} ").locked
+
+
+def test_listing_groups_takes_the_same_number_of_queries_for_one_group_or_many(enrolled):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            enrolled.group_list()
+        return len(ctx.captured_queries)
+
+    enrolled.group_propose(assignment="hw1", proposer=sid(1), partner=sid(2))
+    one = queries()
+    for hw in ("hw2", "hw3"):
+        enrolled.group_propose(assignment=hw, proposer=sid(3), partner=sid(4))
+    enrolled.group_approve_single(assignment="hw1", student_id=sid(5), reason="x", actor="t")
+    assert queries() == one
+
+
 def test_both_members_of_a_pair_must_be_enrolled(svc):
     svc.enrollment_request(student_id=sid(1))
     svc.enrollment_request(student_id=sid(2))

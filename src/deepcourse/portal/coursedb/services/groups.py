@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from deepcourse.course import enrollment as rules
 from deepcourse.course import groups as pair_rules
@@ -28,8 +31,13 @@ def _assignments() -> tuple[str, ...]:
     return tuple(c for c in COMPONENTS if c.startswith("hw"))
 
 
+#: What :func:`_domain_group` reads; fetch it with the groups (two queries for any number of them).
+MEMBERS = "members__student"
+
+
 def _domain_group(group: HomeworkGroup) -> pair_rules.Group:
-    members = tuple(m.student.student_id for m in group.members.select_related("student"))
+    """The rules' view of ``group``; prefetch :data:`MEMBERS` first (``members.all()`` uses it)."""
+    members = tuple(m.student.student_id for m in group.members.all())
     return pair_rules.Group(
         group.assignment, members, pair_rules.GroupState(group.state), group.locked, group.reason
     )
@@ -38,7 +46,9 @@ def _domain_group(group: HomeworkGroup) -> pair_rules.Group:
 def _groups(offering: Offering, assignment: str) -> list[pair_rules.Group]:
     return [
         _domain_group(g)
-        for g in HomeworkGroup.objects.filter(offering=offering, assignment=assignment)
+        for g in HomeworkGroup.objects.filter(
+            offering=offering, assignment=assignment
+        ).prefetch_related(MEMBERS)
     ]
 
 
@@ -76,6 +86,7 @@ def _group_of(offering: Offering, assignment: str, student_id: str) -> HomeworkG
             rule="member",
             student_id=student_id,
         )
+    prefetch_related_objects([member.group], MEMBERS)
     return member.group
 
 
@@ -100,8 +111,9 @@ def group_confirm(*, assignment: str, student_id: str) -> pair_rules.Group:
     """The invited partner confirms the proposed pair."""
     with transaction.atomic():
         offering = _offering(lock=True)
-        row = _group_of(offering, assignment, _student(student_id).student_id)
-        group = pair_rules.group_confirm(group=_domain_group(row), by=student_id)
+        sid = _student(student_id).student_id
+        row = _group_of(offering, assignment, sid)
+        group = pair_rules.group_confirm(group=_domain_group(row), by=sid)
         row.state = group.state
         row.save(update_fields=["state"])
     return group
@@ -151,12 +163,13 @@ def group_submit(*, assignment: str, student_id: str) -> pair_rules.Group:
     """Record that ``student_id`` submitted for their group: the group is locked from now on."""
     with transaction.atomic():
         offering = _offering(lock=True)
-        row = _group_of(offering, assignment, _student(student_id).student_id)
+        sid = _student(student_id).student_id
+        row = _group_of(offering, assignment, sid)
         group = _domain_group(row)
-        pair_rules.group_submit_check(group=group, student_id=student_id)
+        pair_rules.group_submit_check(group=group, student_id=sid)
         row.locked = True
         row.save(update_fields=["locked"])
-    return _domain_group(row)
+    return replace(group, locked=True)
 
 
 def group_list(*, assignment: str | None = None) -> list[pair_rules.Group]:
@@ -164,4 +177,4 @@ def group_list(*, assignment: str | None = None) -> list[pair_rules.Group]:
     qs = HomeworkGroup.objects.filter(offering=offering).order_by("assignment", "id")
     if assignment:
         qs = qs.filter(assignment=assignment)
-    return [_domain_group(g) for g in qs.prefetch_related("members__student")]
+    return [_domain_group(g) for g in qs.prefetch_related(MEMBERS)]
