@@ -70,6 +70,24 @@ def test_the_admin_shows_the_audit_log_read_only(entry):
         assert not admin.has_add_permission(request)
 
 
+def test_the_admin_cannot_delete_a_student_or_the_offering_which_would_drop_grades_unaudited(
+    entry,
+):
+    from django.contrib.admin.sites import site
+    from django.contrib.auth.models import User
+    from django.test import RequestFactory
+
+    from deepcourse.portal.coursedb.models import Offering, Student
+
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.create_superuser("admin", "admin@t.ac.il", "pw")
+    student = Student.objects.get()
+    for model, obj in ((Student, student), (Offering, Offering.objects.get())):
+        assert not site._registry[model].has_delete_permission(request, obj), model
+        assert "delete_selected" not in site._registry[model].get_actions(request), model
+    assert "student_id" in site._registry[Student].get_readonly_fields(request, student)
+
+
 def test_raw_sql_cannot_edit_the_audit_log_on_either_database(db_url, tmp_path):
     run_cli(db_url, tmp_path, "students", "import", str(_roster(tmp_path)))
     run_cli(db_url, tmp_path, "enroll", "request", "000000001")

@@ -2,7 +2,10 @@
 
 Registrations, groups, grades and the audit log are read-only here: their changes go through the
 services (``deepcourse enroll|groups|grades ...``) so the rules run and every change is audited.
-The capacity is read-only too (raising it must promote from the waiting list).
+The capacity is read-only too (raising it must promote from the waiting list). Students and the
+offering cannot be deleted here: the deletion would cascade to grades (unaudited) and to
+registrations (without promoting from the waiting list); a student's id cannot be edited, since
+the audit log refers to it.
 """
 
 from django.contrib import admin
@@ -19,27 +22,40 @@ from deepcourse.portal.coursedb.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoDelete:
+    """Refuse deletion in the admin (mix into a ModelAdmin or an inline)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnly(NoDelete):
+    """Refuse every change in the admin: view only."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(NoDelete, admin.ModelAdmin):
     list_display = ("number", "name", "semester", "capacity")
     readonly_fields = ("capacity",)
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(NoDelete, admin.ModelAdmin):
     list_display = ("student_id", "name", "email", "completed")
     search_fields = ("student_id", "name", "email")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("student_id",) if obj is not None else ()
 
 
 @admin.register(StaffMember)
@@ -54,18 +70,9 @@ class RegistrationAdmin(ReadOnlyAdmin):
     search_fields = ("student__student_id", "student__name")
 
 
-class GroupMemberInline(admin.TabularInline):
+class GroupMemberInline(ReadOnly, admin.TabularInline):
     model = GroupMember
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HomeworkGroup)
@@ -73,6 +80,9 @@ class HomeworkGroupAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "assignment", "state", "locked")
     list_filter = ("assignment", "state", "locked")
     inlines = [GroupMemberInline]
+
+    def get_queryset(self, request):  # __str__ lists the members
+        return super().get_queryset(request).prefetch_related("members__student")
 
 
 @admin.register(GradeRecord)
