@@ -55,6 +55,26 @@ def test_a_bad_roster_row_exits_2_with_its_row_number(coursedb, tmp_path):
     assert "row 3: duplicate student id 000000001" in result.output
 
 
+@pytest.mark.parametrize("command", [("students", "import"), ("grades", "import")])
+def test_an_input_file_that_is_not_utf8_or_not_a_file_exits_2_saying_what_to_do(
+    coursedb, tmp_path, command
+):
+    windows = tmp_path / "hebrew.csv"
+    windows.write_bytes(
+        "student_id,name,email,completed\n000000001,אדה,a@t.ac.il,\n".encode("cp1255")
+    )
+    result = invoke(*command, str(windows))
+    assert result.exit_code == 2 and "save the sheet as CSV UTF-8" in result.output
+    result = invoke(*command, str(tmp_path))
+    assert result.exit_code == 2 and f"cannot read {tmp_path}" in result.output
+
+
+def test_a_roster_saved_by_excel_with_a_byte_order_mark_imports(coursedb, roster_file):
+    roster_file.write_text(roster_file.read_text(), encoding="utf-8-sig")
+    result = invoke("students", "import", str(roster_file))
+    assert result.exit_code == 0 and "3 added" in result.output, result.output
+
+
 def test_enroll_request_drop_and_capacity_drive_the_roster_csv(imported):
     assert invoke("enroll", "capacity", "1").exit_code == 0
     assert "000000001 enrolled" in invoke("enroll", "request", "000000001").output

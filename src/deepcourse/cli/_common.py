@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn
 
@@ -38,6 +42,34 @@ def course_or_exit(course_dir: Path | None) -> Course:
         return load_course(course_dir)
     except CourseError as exc:
         fail(str(exc))
+
+
+class TableOrCsv(StrEnum):
+    """``--format`` of a listing: a rich table for people, CSV for scripts."""
+
+    table = "table"
+    csv = "csv"
+
+
+def read_input(file: Path) -> str:
+    """The text of an input file (UTF-8, an Excel byte-order mark dropped), or exit 2 saying why."""
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        fail(f"{file}: no such file")
+    except UnicodeDecodeError:
+        fail(f"{file}: not UTF-8 text; save the sheet as CSV UTF-8")
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+
+
+def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
+    """``header`` and ``rows`` as CSV text with ``\\n`` line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
 
 
 def write_stdout(text: str) -> None:

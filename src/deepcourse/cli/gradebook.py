@@ -6,22 +6,14 @@ The ``grades`` group itself (with ``compute`` and ``what-if``) is defined in
 
 from __future__ import annotations
 
-import csv
-import io
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from deepcourse.cli._common import fail, out, write_stdout
+from deepcourse.cli._common import TableOrCsv, csv_text, out, read_input, write_stdout
 from deepcourse.cli._db import BY_OPTION, actor, rule_errors, services
 from deepcourse.course.gradebook import COMPONENTS, Source, grade_text
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    csv = "csv"
 
 
 def import_(
@@ -33,10 +25,7 @@ def import_(
     by: str | None = BY_OPTION,
 ) -> None:
     """Import grade columns: every change previewed; all or nothing; each audited."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror}")
+    text = read_input(file)
     svc = services()
     with rule_errors():
         changes = svc.grades_import(text=text, apply=not dry_run, actor=actor(by), reason=reason)
@@ -63,7 +52,7 @@ def export(
 
 
 def report(
-    format_: ReportFormat = typer.Option(ReportFormat.table, "--format", help="table or csv"),
+    format_: TableOrCsv = typer.Option(TableOrCsv.table, "--format", help="table or csv"),
 ) -> None:
     """Each enrolled student's components and final grade (from the policy engine)."""
     svc = services()
@@ -80,12 +69,8 @@ def report(
         ]
         for r in rows
     ]
-    if format_ is ReportFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(cells)
-        write_stdout(buf.getvalue())
+    if format_ is TableOrCsv.csv:
+        write_stdout(csv_text(header, cells))
         return
     table = Table(*header)
     for line in cells:

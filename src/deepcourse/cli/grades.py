@@ -6,8 +6,6 @@ Other gradebook commands (import, export, report over the database) register on
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from decimal import Decimal
@@ -17,7 +15,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from deepcourse.cli._common import COURSE_DIR_OPTION, course_or_exit, fail, out, write_stdout
+from deepcourse.cli._common import (
+    COURSE_DIR_OPTION,
+    course_or_exit,
+    csv_text,
+    fail,
+    out,
+    read_input,
+    write_stdout,
+)
 from deepcourse.course.grade_sheet import (
     GradeRow,
     GradeSheetError,
@@ -59,19 +65,17 @@ def _record(row: GradeRow, result: GradeResult, explain: bool) -> dict[str, obje
 
 
 def _render_csv(records: list[dict[str, object]], explain: bool) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
     header = ["student_id", "final", "status"]
     if explain:
         header += ["rule"] + [f"{k}_points" for k in CONTRIBUTION_COLUMNS] + ["explanation"]
-    writer.writerow(header)
+    rows = []
     for r in records:
         line = [r["student_id"], "" if r["final"] is None else r["final"], r["status"]]
         if explain:
             points = r["points"]
             line += [r["rule"]] + [points[k] for k in CONTRIBUTION_COLUMNS] + [r["explanation"]]
-        writer.writerow(line)
-    return buf.getvalue()
+        rows.append(line)
+    return csv_text(header, rows)
 
 
 @grades_app.command("compute")
@@ -90,12 +94,7 @@ def compute(
     Bad input exits 2 with the line, column and value, and prints nothing on stdout.
     """
     policy = course_or_exit(course_dir).assessment.policy
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        fail(f"{file}: no such file")
-    except UnicodeDecodeError:
-        fail(f"{file}: not UTF-8 text; save the sheet as CSV UTF-8")
+    text = read_input(file)
     try:
         rows = read_grade_sheet(text)
     except GradeSheetError as exc:

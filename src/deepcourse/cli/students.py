@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from deepcourse.cli._common import fail, out
+from deepcourse.cli._common import out, read_input
 from deepcourse.cli._db import rule_errors, services
 
 students_app = typer.Typer(help="Students: import a roster from CSV.")
@@ -18,10 +18,7 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the preview; change nothing."),
 ) -> None:
     """Import students (completed courses `;`-separated); all rows or none."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror}")
+    text = read_input(file)
     svc = services()
     with rule_errors():
         changes = svc.students_import(text=text, apply=not dry_run)
