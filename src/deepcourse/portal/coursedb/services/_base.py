@@ -6,9 +6,7 @@ from django.utils import timezone
 
 from deepcourse.course import enrollment as rules
 from deepcourse.course.exceptions import RegistrationError
-from deepcourse.course.gradebook import (
-    Source,
-)
+from deepcourse.course.gradebook import Source
 from deepcourse.course.offering import PrerequisiteCourse, Prerequisites
 from deepcourse.portal.coursedb.models import (
     AuditEntry,
@@ -54,9 +52,12 @@ def _student(student_id: str) -> Student:
         ) from None
 
 
-def _audit(actor, action, student_id, subject, old, new, reason, source=Source.STAFF) -> None:
-    AuditEntry.objects.create(
-        at=timezone.now(),
+def _audit_entry(
+    actor, action, student_id, subject, old, new, reason, source=Source.STAFF, *, at=None
+) -> AuditEntry:
+    """An unsaved audit entry (for ``bulk_create``); :func:`_audit` saves one at once."""
+    return AuditEntry(
+        at=at or timezone.now(),
         actor=actor or "unknown",
         action=action,
         student_id=student_id,
@@ -66,3 +67,7 @@ def _audit(actor, action, student_id, subject, old, new, reason, source=Source.S
         source=source,
         reason=reason.strip(),
     )
+
+
+def _audit(actor, action, student_id, subject, old, new, reason, source=Source.STAFF) -> None:
+    _audit_entry(actor, action, student_id, subject, old, new, reason, source).save()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from deepcourse.course import enrollment as rules
 from deepcourse.course.csv_import import GradeChange, grades_parse
 from deepcourse.course.gradebook import (
+    BINARY_COMPONENTS,
     COMPONENTS,
     ReportRow,
     Source,
@@ -24,26 +25,33 @@ from deepcourse.portal.coursedb.models import (
 )
 from deepcourse.portal.coursedb.services._base import (
     _audit,
+    _audit_entry,
     _offering,
     _student,
 )
 from deepcourse.portal.coursedb.services.groups import _domain_group, _group_of
 
 
+def _from_columns(component: str, value, outcome: str) -> Value:
+    """A stored grade: a binary component (hw0) lives in ``outcome``, the rest in ``value``."""
+    return (outcome or None) if component in BINARY_COMPONENTS else value
+
+
+def _to_columns(component: str, value: Value) -> dict[str, object]:
+    """The ``value`` and ``outcome`` columns that store ``value`` (see :func:`_from_columns`)."""
+    if component in BINARY_COMPONENTS:
+        return {"value": None, "outcome": value or ""}
+    return {"value": value, "outcome": ""}
+
+
 def _record_value(record: GradeRecord | None) -> Value:
     if record is None:
         return None
-    if record.component == "hw0":
-        return record.outcome or None
-    return record.value
+    return _from_columns(record.component, record.value, record.outcome)
 
 
 def _write_grade(student: Student, component: str, value: Value, source: Source) -> None:
-    defaults = {"source": source, "value": None, "outcome": ""}
-    if component == "hw0":
-        defaults["outcome"] = value or ""
-    else:
-        defaults["value"] = value
+    defaults = {"source": source, **_to_columns(component, value)}
     GradeRecord.objects.update_or_create(student=student, component=component, defaults=defaults)
 
 
@@ -126,24 +134,16 @@ def grades_import(
     """Preview or apply a grades CSV: all cells or none, in one transaction, each audited."""
     with transaction.atomic():
         _offering(lock=True)
-        known: dict[str, dict[str, Value]] = {
-            sid: {} for sid in Student.objects.values_list("student_id", flat=True)
-        }
+        students = {s.student_id: s for s in Student.objects.all()}
+        known: dict[str, dict[str, Value]] = {sid: {} for sid in students}
+        records: dict[tuple[str, str], GradeRecord] = {}
         for record in GradeRecord.objects.select_related("student"):
-            known[record.student.student_id][record.component] = _record_value(record)
+            sid = record.student.student_id
+            known[sid][record.component] = _record_value(record)
+            records[(sid, record.component)] = record
         changes = grades_parse(text, known=known)
         if not apply:
             return changes
-        students = {
-            s.student_id: s
-            for s in Student.objects.filter(student_id__in={c.student_id for c in changes})
-        }
-        records = {
-            (r.student.student_id, r.component): r
-            for r in GradeRecord.objects.filter(student__in=students.values()).select_related(
-                "student"
-            )
-        }
         now = timezone.now()
         entries, to_create, to_update = [], [], []
         for c in changes:
@@ -165,19 +165,19 @@ def grades_import(
                 to_update.append(record)
             record.source = Source.IMPORT
             record.updated_at = now
-            record.value = None if c.component == "hw0" else c.new
-            record.outcome = (c.new or "") if c.component == "hw0" else ""
+            columns = _to_columns(c.component, c.new)
+            record.value, record.outcome = columns["value"], columns["outcome"]
             entries.append(
-                AuditEntry(
+                _audit_entry(
+                    actor,
+                    "grade",
+                    c.student_id,
+                    c.component,
+                    entry.old,
+                    entry.new,
+                    entry.reason,
+                    Source.IMPORT,
                     at=now,
-                    actor=actor or "unknown",
-                    action="grade",
-                    student_id=c.student_id,
-                    subject=c.component,
-                    old_value=entry.old,
-                    new_value=entry.new,
-                    source=Source.IMPORT,
-                    reason=entry.reason,
                 )
             )
         GradeRecord.objects.bulk_create(to_create, batch_size=1000)
@@ -190,7 +190,7 @@ def grades_import(
 
 def gradebook_rows(*, enrolled_only: bool = True) -> list[ReportRow]:
     """Every (enrolled) student's components and the policy engine's final grade."""
-    from deepcourse.course import load_course
+    from deepcourse.course import default_course
 
     offering = _offering(lock=False)
     qs = Student.objects.order_by("student_id")
@@ -203,8 +203,8 @@ def gradebook_rows(*, enrolled_only: bool = True) -> list[ReportRow]:
     for sid, component, value, outcome in GradeRecord.objects.values_list(
         "student__student_id", "component", "value", "outcome"
     ):
-        grades.setdefault(sid, {})[component] = (outcome or None) if component == "hw0" else value
-    policy = load_course().assessment.policy
+        grades.setdefault(sid, {})[component] = _from_columns(component, value, outcome)
+    policy = default_course().assessment.policy
     return gradebook_report(students=students, grades=grades, policy=policy)
 
 

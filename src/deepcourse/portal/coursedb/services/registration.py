@@ -8,21 +8,17 @@ from dataclasses import dataclass
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from deepcourse.course import enrollment as rules
 from deepcourse.course.exceptions import RegistrationError
-from deepcourse.course.gradebook import (
-    Source,
-)
 from deepcourse.portal.coursedb.models import (
-    AuditEntry,
     Offering,
     Registration,
     Student,
 )
 from deepcourse.portal.coursedb.services._base import (
     _as_domain,
+    _audit,
     _offering,
     _prerequisites,
     _student,
@@ -95,10 +91,11 @@ def enrollment_request(
         student = _student(student_id)
         roster = _roster(offering)
         domain = _as_domain(student)
+        prerequisites = _prerequisites(offering)
         outcome = rules.enrollment_request(
-            roster=roster, student=domain, prerequisites=_prerequisites(offering), waived=waived
+            roster=roster, student=domain, prerequisites=prerequisites, waived=waived
         )
-        recorded_waiver = waived and not _prerequisites(offering).satisfied_by(domain.completed)
+        recorded_waiver = waived and not prerequisites.satisfied_by(domain.completed)
         seq = (Registration.objects.filter(offering=offering).aggregate(m=Max("seq"))["m"] or 0) + 1
         try:
             with transaction.atomic():
@@ -117,15 +114,14 @@ def enrollment_request(
                 student_id=student.student_id,
             ) from None
         if recorded_waiver:
-            AuditEntry.objects.create(
-                at=timezone.now(),
-                actor=actor,
-                action="registration.waive",
-                student_id=student.student_id,
-                subject="prerequisites",
-                new_value="waived",
-                source=Source.STAFF,
-                reason=waiver_reason.strip(),
+            _audit(
+                actor,
+                "registration.waive",
+                student.student_id,
+                "prerequisites",
+                "",
+                "waived",
+                waiver_reason,
             )
     return RequestResult(student.student_id, outcome.placement, outcome.position, recorded_waiver)
 
