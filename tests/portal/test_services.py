@@ -244,6 +244,16 @@ def test_one_member_submits_and_both_get_the_grade(enrolled):
     assert enrolled.grade_values(student_id=sid(1))["hw2"] == Decimal("88.5")
 
 
+def test_an_unconfirmed_pair_is_not_graded_so_the_invited_partner_gets_nothing(enrolled):
+    enrolled.group_propose(assignment="hw2", proposer=sid(1), partner=sid(2))
+    with pytest.raises(GroupError, match="not confirmed yet"):
+        enrolled.homework_grade_set(
+            assignment="hw2", submitter=sid(1), value="88.5", source="autograder", actor="grader"
+        )
+    assert enrolled.grade_values(student_id=sid(2))["hw2"] is None
+    assert enrolled.audit_list() == []
+
+
 # ---- gradebook
 
 

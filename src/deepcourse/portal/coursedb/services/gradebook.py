@@ -17,6 +17,7 @@ from deepcourse.course.gradebook import (
     grade_parse,
     gradebook_report,
 )
+from deepcourse.course.groups import group_submit_check
 from deepcourse.course.moodle import moodle_csv
 from deepcourse.portal.coursedb.models import (
     AuditEntry,
@@ -111,11 +112,17 @@ def homework_grade_set(
 
     Returns:
         The members graded.
+
+    Raises:
+        GroupError: ``submitter`` has no group for ``assignment``, or the pair is still a
+            proposal (its partner has not confirmed, so cannot be given the grade).
     """
     with transaction.atomic():
         offering = _offering(lock=True)
-        row = _group_of(offering, assignment, _student(submitter).student_id)
-        members = _domain_group(row).members
+        submitter_id = _student(submitter).student_id
+        group = _domain_group(_group_of(offering, assignment, submitter_id))
+        group_submit_check(group=group, student_id=submitter_id)
+        members = group.members
         for sid in members:
             grade_set(
                 student_id=sid,
