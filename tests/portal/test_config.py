@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deepcourse.portal.config import DatabaseUrlError, database_settings
+from deepcourse.portal.config import DatabaseUrlError, database_settings, secret_key
 
 
 def test_a_sqlite_url_uses_wal_and_immediate_transactions(tmp_path):
@@ -30,3 +30,12 @@ def test_a_postgresql_unix_socket_goes_in_the_host_parameter():
 def test_a_bad_database_url_names_the_forms_expected(url):
     with pytest.raises(DatabaseUrlError, match="expected"):
         database_settings(url)
+
+
+def test_the_generated_secret_key_is_private_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("DEEPCOURSE_SECRET_KEY", raising=False)
+    monkeypatch.setenv("DEEPCOURSE_DATA_DIR", str(tmp_path))
+    key = secret_key()
+    assert len(key) >= 50 and secret_key() == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]

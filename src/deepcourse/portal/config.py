@@ -99,13 +99,27 @@ def database_settings(url: str | None = None) -> dict:
 
 
 def secret_key() -> str:
+    """``DEEPCOURSE_SECRET_KEY``, else the key in ``<data>/secret_key`` (made on first use).
+
+    The file is created readable by its owner only (never briefly world-readable), written in
+    full before it appears under its name, and never replaced: when two processes start at
+    once, both read the key of the one that linked it first.
+    """
     key = os.environ.get("DEEPCOURSE_SECRET_KEY")
     if key:
         return key
     path = data_dir() / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
