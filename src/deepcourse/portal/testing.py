@@ -65,7 +65,10 @@ class ThrowawayPostgres:
                 ) from None
             runuser = shutil.which("runuser") or shutil.which("setpriv")
             if runuser is None:
-                raise PostgresUnavailable("running as root but neither runuser nor setpriv exists")
+                shutil.rmtree(folder, ignore_errors=True)
+                raise PostgresUnavailable(
+                    "running as root but neither runuser nor setpriv exists: install util-linux"
+                )
             if runuser.endswith("runuser"):
                 run_as = [runuser, "-u", "postgres", "--"]
             else:
