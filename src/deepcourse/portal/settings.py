@@ -34,7 +34,8 @@ ROOT_URLCONF = "deepcourse.portal.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The portal package is not an app: its templates/portal/*.html are found through DIRS.
+        "DIRS": [os.path.join(os.path.dirname(__file__), "templates")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -45,8 +46,6 @@ TEMPLATES = [
         },
     }
 ]
-# The portal package itself holds templates/portal/*.html; make it findable as an app dir too.
-TEMPLATES[0]["DIRS"] = [os.path.join(os.path.dirname(__file__), "templates")]
 
 DATABASES = {"default": config.database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
