@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -31,6 +32,7 @@ from deepcourse.course.grade_sheet import (
     parse_hw0,
     read_grade_sheet,
 )
+from deepcourse.course.gradebook import grade_text
 from deepcourse.course.policy import Components, GradeResult, compute_final, lowest_exam_for
 
 grades_app = typer.Typer(
@@ -47,10 +49,6 @@ class Format(StrEnum):
     table = "table"
 
 
-def _plain(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
-
-
 def _record(row: GradeRow, result: GradeResult, explain: bool) -> dict[str, object]:
     rec: dict[str, object] = {
         "student_id": row.student_id,
@@ -59,7 +57,7 @@ def _record(row: GradeRow, result: GradeResult, explain: bool) -> dict[str, obje
     }
     if explain:
         rec["rule"] = result.rule.value
-        rec["points"] = {k: _plain(result.contributions.get(k)) for k in CONTRIBUTION_COLUMNS}
+        rec["points"] = {k: grade_text(result.contributions.get(k)) for k in CONTRIBUTION_COLUMNS}
         rec["explanation"] = result.explanation
     return rec
 
@@ -163,7 +161,7 @@ def what_if(
     )
     scenarios = {"as given": known}
     if known.hw3 is not None:
-        scenarios["opting out of HW3"] = Components(**{**known.__dict__, "hw3": None})
+        scenarios["opting out of HW3"] = replace(known, hw3=None)
     results = []
     for label, comps in scenarios.items():
         need = lowest_exam_for(comps, policy, target)
