@@ -57,6 +57,24 @@ def test_loading_the_course_creates_the_staff_as_users_with_their_roles(coursedb
     assert not User.objects.get(username="daniel.soudry").has_perm("coursedb.change_auditentry")
 
 
+def test_reloading_the_course_after_a_role_change_leaves_only_the_new_role(coursedb):
+    from dataclasses import replace
+
+    from django.contrib.auth.models import User
+
+    from deepcourse.course import load_course
+    from deepcourse.course.offering import Role
+
+    course = load_course()
+    staff = tuple(
+        replace(m, role=Role.GRADER) if m.role is Role.HEAD_TA else m for m in course.offering.staff
+    )
+    coursedb.course_load(course=replace(course, offering=replace(course.offering, staff=staff)))
+    user = User.objects.get(username="tal.daniel")
+    assert [g.name for g in user.groups.all()] == ["grader"]
+    assert not user.has_perm("coursedb.delete_student")
+
+
 def test_the_loaded_offering_has_forty_seats(coursedb):
     assert coursedb.offering_summary().capacity == 40
 

@@ -47,8 +47,10 @@ def course_load(*, course) -> Offering:
             offering.name, offering.prerequisites = o.name_en, prereq
             offering.save(update_fields=["name", "prerequisites"])
         perms = Permission.objects.filter(content_type__app_label="coursedb")
+        role_groups: dict[str, AuthGroup] = {}
         for role, verbs in ROLE_PERMISSIONS.items():
             group, _ = AuthGroup.objects.get_or_create(name=role.value)
+            role_groups[role.value] = group
             wanted = [p for p in perms if p.codename.split("_", 1)[0] in verbs]
             if role is Role.GRADER:
                 wanted += [p for p in perms if p.codename in GRADER_EXTRA]
@@ -68,7 +70,9 @@ def course_load(*, course) -> Offering:
             first, _, last = member.name.partition(" ")
             user.first_name, user.last_name, user.is_staff = first, last, True
             user.save()
-            user.groups.add(AuthGroup.objects.get(name=member.role.value))
+            # only the role course/ gives now: a changed role loses the old one's permissions
+            user.groups.remove(*(g for r, g in role_groups.items() if r != member.role.value))
+            user.groups.add(role_groups[member.role.value])
             StaffMember.objects.update_or_create(
                 user=user, defaults={"name": member.name, "role": member.role.value}
             )
