@@ -12,6 +12,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from deepcourse.course import Course, CourseError, load_course
 
@@ -70,6 +71,17 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue()
+
+
+def print_listing(fmt: TableOrCsv, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """``rows`` under ``header``: CSV on stdout, verbatim, or a rich table."""
+    if fmt is TableOrCsv.csv:
+        write_stdout(csv_text(header, rows))
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 def write_stdout(text: str) -> None:

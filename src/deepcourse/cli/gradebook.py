@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from deepcourse.cli._common import TableOrCsv, csv_text, out, read_input, write_stdout
+from deepcourse.cli._common import TableOrCsv, out, print_listing, read_input, write_stdout
 from deepcourse.cli._db import BY_OPTION, actor, rule_errors, services
 from deepcourse.course.gradebook import COMPONENTS, Source, grade_text
 
@@ -69,13 +69,7 @@ def report(
         ]
         for r in rows
     ]
-    if format_ is TableOrCsv.csv:
-        write_stdout(csv_text(header, cells))
-        return
-    table = Table(*header)
-    for line in cells:
-        table.add_row(*line)
-    out.print(table)
+    print_listing(format_, header, cells)
 
 
 def set_(

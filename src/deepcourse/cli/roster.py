@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from deepcourse.cli._common import TableOrCsv, csv_text, out, write_stdout
+from deepcourse.cli._common import TableOrCsv, print_listing
 from deepcourse.cli._db import rule_errors, services
 
 
@@ -18,13 +17,7 @@ def roster(
         lines = svc.roster_list()
     header = ["student_id", "state", "position"]
     cells = [[line.student_id, line.state.value, str(line.position or "")] for line in lines]
-    if format_ is TableOrCsv.csv:
-        write_stdout(csv_text(header, cells))
-        return
-    table = Table(*header)
-    for row in cells:
-        table.add_row(*row)
-    out.print(table)
+    print_listing(format_, header, cells)
 
 
 def register(app: typer.Typer) -> None:
