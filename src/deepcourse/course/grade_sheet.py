@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from deepcourse.course.exceptions import CourseError
+from deepcourse.course.grade_value import GradeValueError, grade_value
 from deepcourse.course.policy import Components
 
 REQUIRED_COLUMNS = ("student_id", "hw0", "hw1", "hw2", "hw3", "project", "exam")
 OPTIONAL_COLUMNS = ("practice",)
 HW0_WORDS = ("pass", "fail")
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
 class GradeSheetError(CourseError):
@@ -62,23 +61,16 @@ def parse_grade(text: str, *, line: int, column: str) -> Decimal | None:
     value = text.strip()
     if not value:
         return None
-    if not _NUMBER.match(value):
-        raise GradeSheetError(
+    try:
+        return grade_value(value)
+    except GradeValueError as exc:
+        reason = (
             f"{value!r} is not a number; write a grade from 0 to 100 such as 87 or 54.5, "
-            "or leave the cell empty",
-            line=line,
-            column=column,
-            value=value,
+            "or leave the cell empty"
+            if exc.kind == "number"
+            else f"{value} is out of range; grades are from 0 to 100"
         )
-    grade = Decimal(value)
-    if grade > 100:
-        raise GradeSheetError(
-            f"{value} is out of range; grades are from 0 to 100",
-            line=line,
-            column=column,
-            value=value,
-        )
-    return grade
+        raise GradeSheetError(reason, line=line, column=column, value=value) from None
 
 
 def parse_hw0(text: str, *, line: int) -> str | None:

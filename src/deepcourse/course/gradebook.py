@@ -20,16 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from deepcourse.course.exceptions import GradeError
+from deepcourse.course.grade_value import GradeValueError, grade_value
 
 COMPONENTS: tuple[str, ...] = ("hw0", "hw1", "hw2", "hw3", "project", "exam", "practice")
 BINARY_COMPONENTS: frozenset[str] = frozenset({"hw0"})
 BINARY_VALUES: tuple[str, ...] = ("pass", "fail")
-MIN_GRADE = Decimal(0)
-MAX_GRADE = Decimal(100)
 
 #: A component's value: ``"pass"``/``"fail"`` for hw0, a Decimal for the rest, None when missing.
 Value = str | Decimal | None
@@ -98,19 +97,14 @@ def grade_parse(component: str, raw: object, *, student_id: str | None = None) -
             student_id=student_id,
         )
     try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
+        value = grade_value(str(raw))
+    except GradeValueError as exc:
+        problem = "is out of range" if exc.kind == "range" else "is not a number"
         raise GradeError(
-            f"{who}{component}: expected a number from 0 to 100, got {raw!r}",
+            f"{who}{component}: {raw!r} {problem}: expected a number from 0 to 100",
             rule="range",
             student_id=student_id,
         ) from None
-    if not value.is_finite() or not (MIN_GRADE <= value <= MAX_GRADE):
-        raise GradeError(
-            f"{who}{component}: {raw!r} is out of range: expected 0 to 100",
-            rule="range",
-            student_id=student_id,
-        )
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise GradeError(
             f"{who}{component}: {raw!r} has more than 2 decimal places: round it (e.g. 54.25)",
