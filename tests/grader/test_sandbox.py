@@ -128,3 +128,49 @@ def test_a_zygote_child_cannot_signal_the_zygote():
         again.wait_ready()
         assert again.run("1 + 1", timeout=10)["result"] == "2"
         again.close()
+
+
+class _CountingPool:
+    def __init__(self) -> None:
+        self.acquired = 0
+
+    def acquire(self) -> Worker:
+        self.acquired += 1
+        return Worker(limits=LIMITS, preload=())
+
+
+def test_a_worker_whose_python_cannot_start_says_so_with_its_exit_status_and_output(monkeypatch):
+    from deepcourse.grader import sandbox
+    from deepcourse.grader.exceptions import WorkerDidNotStart
+
+    monkeypatch.setattr(sandbox, "WORKER_SCRIPT", Path("/nonexistent/worker.py"))
+    with Worker(limits=LIMITS, preload=()) as w:
+        with pytest.raises(WorkerDidNotStart) as info:
+            w.wait_ready(timeout=30)
+    message = str(info.value)
+    assert message.startswith("the sandbox's Python did not start: it exited (status 2)")
+    assert "its output:" in message and "/nonexistent/worker.py" in message
+    assert info.value.exit_code == 2 and "/nonexistent/worker.py" in info.value.output
+
+
+def test_a_sandbox_that_cannot_start_is_reported_as_such_and_not_replayed(monkeypatch, hw0_source):
+    from deepcourse.grader import AssignmentError, sandbox
+    from deepcourse.grader.release import build_bundle
+    from deepcourse.grader.runner import PlannedCell, run_plan
+
+    monkeypatch.setattr(sandbox, "WORKER_SCRIPT", Path("/nonexistent/worker.py"))
+    pool = _CountingPool()
+    outcomes, notes = run_plan(
+        [PlannedCell("a", "1"), PlannedCell("b", "2", test=True)], pool=pool, limits=LIMITS
+    )
+    assert pool.acquired == 1 and len(notes) == 1
+    assert notes[0].startswith("the sandbox failed to start: the sandbox's Python did not start")
+    for outcome in outcomes:
+        assert outcome.status == "not-run"
+        assert outcome.message.startswith("not run: the sandbox's Python did not start: it exited")
+        assert "time limit" not in outcome.message
+    with pytest.raises(
+        AssignmentError,
+        match=r"cell imports: not run: the sandbox's Python did not start: it exited \(status 2\); its output:\n.*/nonexistent/worker\.py",
+    ):
+        build_bundle(hw0_source)

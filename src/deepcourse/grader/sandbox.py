@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deepcourse.grader import cgroup as cg
-from deepcourse.grader.exceptions import SandboxError, WorkerDied
+from deepcourse.grader.exceptions import SandboxError, WorkerDidNotStart, WorkerDied
 from deepcourse.grader.limits import Limits, MiB
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -276,9 +276,21 @@ class Worker:
 
     # -- protocol -------------------------------------------------------------------------
     def wait_ready(self, timeout: float = 60.0) -> dict:
-        """Block until the worker has pre-imported its modules."""
+        """Block until the worker has pre-imported its modules.
+
+        Raises:
+            WorkerDidNotStart: the worker exited, or said nothing within ``timeout`` (it is
+                killed); the message has its exit status and the last lines it printed.
+            SandboxError: its first message was not ``ready``.
+        """
         if self.ready_info is None:
-            reply = self._read_frame(time.monotonic() + timeout)
+            try:
+                reply = self._read_frame(time.monotonic() + timeout)
+            except WorkerDied as exc:
+                raise self._did_not_start(exc.reason, exc.exit_code) from exc
+            except TimeoutError as exc:
+                self.kill()
+                raise self._did_not_start(f"no 'ready' within {timeout:g} s", None) from exc
             if reply.get("op") != "ready":
                 raise SandboxError("the worker did not start correctly", reply=str(reply)[:200])
             self.ready_info = reply
@@ -346,13 +358,28 @@ class Worker:
 
     def _child_died(self, code: object) -> WorkerDied:
         oom = bool(self.group and self.group.oom_kills() > self._oom_base)
+        return self._death(code, oom)
+
+    def _death(self, code: object, oom: bool) -> WorkerDied:
         if oom:
             reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
         elif isinstance(code, int) and code < 0:
             reason = f"it was killed by signal {signal.Signals(-code).name}"
         else:
             reason = f"it exited (status {code})"
-        return WorkerDied(f"the notebook's process died: {reason}", exit_code=code, oom=oom)
+        return WorkerDied(
+            f"the notebook's process died: {reason}", exit_code=code, oom=oom, reason=reason
+        )
+
+    def _did_not_start(self, reason: str, code: object) -> WorkerDidNotStart:
+        """The worker ended before ``ready``: say how, and what it printed (bwrap, Python)."""
+        self._drain.join(timeout=2.0)  # the pipe closes with the process: take its last words
+        lines = bytes(self.output).decode("utf-8", "replace").strip().splitlines()
+        tail = "\n".join(line[:300] for line in lines[-6:])
+        output = f"; its output:\n{tail}" if tail else "; it printed nothing"
+        return WorkerDidNotStart(
+            f"the sandbox's Python did not start: {reason}{output}", exit_code=code, output=tail
+        )
 
     def _write_frame(self, message: dict) -> None:
         data = json.dumps(message).encode("utf-8")
@@ -403,13 +430,7 @@ class Worker:
             code = None
         oom = bool(self.group and self.group.oom_killed())
         self.kill()
-        if oom:
-            reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
-        elif code is not None and code < 0:
-            reason = f"it was killed by signal {signal.Signals(-code).name}"
-        else:
-            reason = f"it exited (status {code})"
-        return WorkerDied(f"the notebook's process died: {reason}", exit_code=code, oom=oom)
+        return self._death(code, oom)
 
     # -- teardown -------------------------------------------------------------------------
     def kill(self) -> None:
