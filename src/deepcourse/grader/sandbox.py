@@ -415,7 +415,7 @@ class Worker:
         body = self._read_exact(length, deadline)
         try:
             message = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # too deep
             self.kill()
             raise SandboxError("the worker sent a malformed frame") from exc
         if not isinstance(message, dict):
