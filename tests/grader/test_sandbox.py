@@ -174,3 +174,41 @@ def test_a_sandbox_that_cannot_start_is_reported_as_such_and_not_replayed(monkey
         match=r"cell imports: not run: the sandbox's Python did not start: it exited \(status 2\); its output:\n.*/nonexistent/worker\.py",
     ):
         build_bundle(hw0_source)
+
+
+_PERSIST = (
+    "import json, os, struct, sys\n"
+    "cfg = json.loads(sys.argv[1])\n"
+    "def send(m):\n"
+    "    b = json.dumps(m).encode()\n"
+    "    os.write(cfg['fd_out'], struct.pack('>I', len(b)) + b)\n"
+    "def recv():\n"
+    "    n = struct.unpack('>I', os.read(cfg['fd_in'], 4))[0]\n"
+    "    return json.loads(os.read(cfg['fd_in'], n))\n"
+    "send({'op': 'child-exit', 'code': 0})\n"
+    "while True:\n"
+    "    req = recv()\n"
+    "    if req.get('op') == 'sync':\n"
+    "        send({'op': 'synced', 'nonce': req['nonce']})\n"
+    "    elif req.get('op') == 'fork':\n"
+    "        send({'op': 'ready', 'session': req['nonce']})\n"
+    "    elif req.get('op') == 'run':\n"
+    "        send({'nonce': req['nonce'], 'status': 'ok', 'result': repr(req['code']),"
+    " 'checks': [], 'pairs': []})\n"
+)
+
+
+def test_a_zygote_child_that_fakes_its_exit_does_not_serve_the_next_submission():
+    from deepcourse.grader import WorkerDied
+    from deepcourse.grader.pool import ZygotePool
+
+    with ZygotePool(size=1, limits=LIMITS, preload=()) as pool:
+        first = pool.acquire()
+        first.wait_ready()
+        with pytest.raises(WorkerDied):
+            first.run(_PERSIST, timeout=10)
+        first.close()
+        second = pool.acquire()
+        second.wait_ready()
+        assert second.run("1 + 1", timeout=10)["result"] == "2"
+        second.close()

@@ -204,6 +204,29 @@ def _preexec(procs_files: list[str], limits: Limits):
     return setup
 
 
+def _live_descendants(root: int) -> set[int]:
+    """The host pids of the processes under ``root`` that are not zombies, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                state, ppid = f.read().rsplit(b")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+        if state != b"Z":
+            children.setdefault(int(ppid), []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for pid in children.get(todo.pop(), ()):
+            if pid not in found:
+                found.add(pid)
+                todo.append(pid)
+    return found
+
+
 class Worker:
     """One sandboxed worker process, used for exactly one submission (or one release run)."""
 
@@ -261,6 +284,7 @@ class Worker:
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
         self._drain.start()
         self.ready_info: dict | None = None
+        self._idle_pids: set[int] = set()
 
     def _drain_output(self) -> None:
         cap = self.limits.output_kib * 1024
@@ -294,6 +318,8 @@ class Worker:
             if reply.get("op") != "ready":
                 raise SandboxError("the worker did not start correctly", reply=str(reply)[:200])
             self.ready_info = reply
+            if self.zygote:  # what the sandbox holds between submissions: bwrap and the zygote
+                self._idle_pids = _live_descendants(self.proc.pid)
         return self.ready_info
 
     def run(self, code: str, *, timeout: float, test: bool = False) -> dict:
@@ -335,7 +361,8 @@ class Worker:
         """End the child and re-synchronise with the zygote; False if the sandbox is unusable.
 
         Frames left on the pipe by the child (forged or late) are discarded until the zygote
-        echoes a nonce generated after the child is gone.
+        echoes a nonce generated after the child is gone; then the host's /proc must show no
+        process in the sandbox but those it held before the first fork.
         """
         if self._closed:
             return False
@@ -351,10 +378,16 @@ class Worker:
             while True:
                 reply = self._read_frame(deadline)
                 if reply.get("op") == "synced" and reply.get("nonce") == nonce:
-                    return True
+                    break
         except (SandboxError, TimeoutError):
             self.kill()
             return False
+        # The child shares the pipes, so it can fake 'child-exit' and answer the sync itself,
+        # then serve (and read) the next submission: check from outside that it is gone.
+        if _live_descendants(self.proc.pid) - self._idle_pids:
+            self.kill()
+            return False
+        return True
 
     def _child_died(self, code: object) -> WorkerDied:
         oom = bool(self.group and self.group.oom_kills() > self._oom_base)
