@@ -55,10 +55,11 @@ def read_submission(
         ) from None
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # also too deep, or an int over 4300 digits
+        why = f"{exc.msg} at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else exc
         raise SubmissionError(
-            f"the file is not JSON ({exc.msg} at line {exc.lineno}): submit the .ipynb that "
-            "Jupyter saved, not an export",
+            f"the file is not JSON ({str(why)[:200]}): submit the .ipynb that Jupyter saved, "
+            "not an export",
             path=str(p),
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
