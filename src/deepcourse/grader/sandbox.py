@@ -340,7 +340,7 @@ class Worker:
             raise
         if self.zygote and reply.get("op") == "child-exit":
             self.child_alive = False
-            raise self._child_died(reply.get("code"))
+            raise self._death(reply.get("code"))
         reply["nonce_ok"] = reply.get("nonce") == nonce
         return reply
 
@@ -389,11 +389,9 @@ class Worker:
             return False
         return True
 
-    def _child_died(self, code: object) -> WorkerDied:
+    def _death(self, code: object) -> WorkerDied:
+        """Why the worker (or the zygote's child) died, read before its cgroup is removed."""
         oom = bool(self.group and self.group.oom_kills() > self._oom_base)
-        return self._death(code, oom)
-
-    def _death(self, code: object, oom: bool) -> WorkerDied:
         if oom:
             reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
         elif isinstance(code, int) and code < 0:
@@ -461,9 +459,9 @@ class Worker:
             code = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             code = None
-        oom = bool(self.group and self.group.oom_killed())
+        died = self._death(code)
         self.kill()
-        return self._death(code, oom)
+        return died
 
     # -- teardown -------------------------------------------------------------------------
     def kill(self) -> None:
