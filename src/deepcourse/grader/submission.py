@@ -92,6 +92,17 @@ class Plan:
     manual: dict[str, str]  # grade_id -> the student's answer
 
 
+def planned_test(cell: SourceCell) -> tuple[PlannedCell, list[PlannedCell]]:
+    """What a test cell runs, at release and when grading alike: its public part where it
+    stands, and its hidden part (if any), which goes after every other cell."""
+    public = PlannedCell(cell.grade_id, rewrite_test(cell.public_source), test=True)
+    if not cell.hidden_source.strip():
+        return public, []
+    return public, [
+        PlannedCell(cell.grade_id, rewrite_test(cell.hidden_source), test=True, hidden=True)
+    ]
+
+
 def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> Plan:
     """Decide what runs: the student's answers and added cells, everything else from the source.
 
@@ -149,16 +160,9 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
                 notes.append(f"locked cell {src.grade_id} was edited: restored from the assignment")
             if src.cell_type == "code":
                 if src.kind is CellKind.TEST:
-                    plan.append(PlannedCell(src.grade_id, rewrite_test(expected), test=True))
-                    if src.hidden_source.strip():
-                        hidden.append(
-                            PlannedCell(
-                                src.grade_id,
-                                rewrite_test(src.hidden_source),
-                                test=True,
-                                hidden=True,
-                            )
-                        )
+                    public, hidden_part = planned_test(src)
+                    plan.append(public)
+                    hidden.extend(hidden_part)
                 else:
                     plan.append(PlannedCell(src.grade_id, expected))
         plan.extend(PlannedCell("added-cell", c.source) for c in extras.get(src.grade_id, []))
