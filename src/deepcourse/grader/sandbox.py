@@ -319,7 +319,7 @@ class Worker:
                 raise SandboxError("the worker did not start correctly", reply=str(reply)[:200])
             self.ready_info = reply
             if self.zygote:  # what the sandbox holds between submissions: bwrap and the zygote
-                self._idle_pids = _live_descendants(self.proc.pid)
+                self._idle_pids = self._pids()
         return self.ready_info
 
     def run(self, code: str, *, timeout: float, test: bool = False) -> dict:
@@ -384,10 +384,16 @@ class Worker:
             return False
         # The child shares the pipes, so it can fake 'child-exit' and answer the sync itself,
         # then serve (and read) the next submission: check from outside that it is gone.
-        if _live_descendants(self.proc.pid) - self._idle_pids:
+        if self._pids() - self._idle_pids:
             self.kill()
             return False
         return True
+
+    def _pids(self) -> set[int]:
+        """Host pids of the sandbox's live processes: its cgroup (cheap), else /proc's tree."""
+        if self.group is not None:
+            return set(self.group.pids())
+        return _live_descendants(self.proc.pid)
 
     def _death(self, code: object) -> WorkerDied:
         """Why the worker (or the zygote's child) died, read before its cgroup is removed."""
