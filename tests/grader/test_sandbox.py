@@ -48,6 +48,11 @@ def test_the_worker_sees_only_system_python_and_its_scratch(worker):
     assert _value(worker, "open('scratch.txt', 'w').write('ok')") == "2"
 
 
+def test_the_graders_modules_are_not_importable_by_their_bare_names(worker):
+    assert _value(worker, "import sys; [p for p in sys.path if p.endswith('grader')]") == "[]"
+    assert worker.run("import wire", timeout=10)["error"]["ename"] == "ModuleNotFoundError"
+
+
 def test_the_system_is_read_only(worker):
     reply = worker.run("open('/usr/evil', 'w')", timeout=10)
     assert reply["error"]["ename"] in ("OSError", "PermissionError")
