@@ -217,3 +217,31 @@ def test_a_zygote_child_that_fakes_its_exit_does_not_serve_the_next_submission()
         second.wait_ready()
         assert second.run("1 + 1", timeout=10)["result"] == "2"
         second.close()
+
+
+def test_a_sandbox_that_cannot_be_set_up_raises_a_sandbox_error_and_leaks_no_descriptors(
+    monkeypatch,
+):
+    from deepcourse.grader import SandboxError, sandbox
+    from deepcourse.grader import cgroup as cg
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    before = open_fds()
+    caps = capabilities()
+    monkeypatch.setattr(
+        sandbox, "_CAPS", sandbox.Capabilities("/nonexistent/bwrap", caps.cgroup, caps.drop_uid)
+    )
+    with pytest.raises(SandboxError, match="could not start the sandbox"):
+        Worker(limits=LIMITS, preload=())
+    assert open_fds() == before
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("cgroup.procs: permission denied")
+
+    monkeypatch.setattr(sandbox, "_CAPS", sandbox.Capabilities(caps.bwrap, "v1", caps.drop_uid))
+    monkeypatch.setattr(cg.Cgroup, "create", refuse)
+    with pytest.raises(SandboxError, match="could not create the sandbox's cgroup"):
+        Worker(limits=LIMITS, preload=())
+    assert open_fds() == before

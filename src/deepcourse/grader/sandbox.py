@@ -242,6 +242,13 @@ class Worker:
         self._closed = False
         self.output = bytearray()  # fd 1 and 2 of the worker (C-level writes), capped
         self.output_dropped = 0
+        if self.caps.cgroup:
+            try:
+                self.group = cg.Cgroup.create(
+                    self.caps.cgroup, memory_bytes=limits.memory_mib * MiB, pids=limits.pids
+                )
+            except OSError as exc:
+                raise SandboxError(f"could not create the sandbox's cgroup: {exc}") from exc
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
         config = {
@@ -253,10 +260,6 @@ class Worker:
             "drop_uid": self.caps.drop_uid,
         }
         argv = [sys.executable, "-B", str(WORKER_SCRIPT), json.dumps(config)]
-        if self.caps.cgroup:
-            self.group = cg.Cgroup.create(
-                self.caps.cgroup, memory_bytes=limits.memory_mib * MiB, pids=limits.pids
-            )
         if self.caps.bwrap:
             cmd = bwrap_command(self.caps.bwrap, limits, argv)
             env = None
@@ -277,6 +280,8 @@ class Worker:
             )
         except OSError as exc:
             self._cleanup_group()
+            os.close(self._req_w)
+            os.close(self._resp_r)
             raise SandboxError(f"could not start the sandbox: {exc}", command=cmd[0]) from exc
         finally:
             os.close(req_r)
