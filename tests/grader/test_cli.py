@@ -42,7 +42,7 @@ def test_release_then_grade_prints_json_for_each_submission(hw0_source, submissi
 
 
 def test_grade_writes_csv_and_feedback_and_resumes_from_the_source(
-    hw0_source, submission, tmp_path
+    hw0_source, submission, tmp_path, monkeypatch
 ):
     runner = CliRunner()
     out = tmp_path / "out"
@@ -52,6 +52,12 @@ def test_grade_writes_csv_and_feedback_and_resumes_from_the_source(
     rows = list(csv.DictReader(io.StringIO(first.stdout)))
     assert rows[0]["score"] == "7" and rows[0]["q2-test"] == "3"
     assert list((out / "feedback").glob("*.html"))
+
+    def regrade(*args, **kwargs):
+        raise AssertionError("a resumed run graded a saved submission again")
+
+    monkeypatch.setattr("deepcourse.grader.batch.grade_submission", regrade)
+    monkeypatch.setattr("deepcourse.grader.build_bundle", regrade)
     assert runner.invoke(app, args).stdout == first.stdout
 
 

@@ -22,6 +22,24 @@ def test_nan_equals_nan():
     assert compare(np.array([np.nan, 1.0]), np.array([np.nan, 1.0])).ok
 
 
+def test_an_infinity_equals_only_itself():
+    assert compare(math.inf, math.inf).ok
+    assert not compare(math.inf, 3.0).ok
+    assert not compare(math.inf, -math.inf).ok
+    assert not compare(1.0, math.inf).ok
+
+
+def test_an_int_too_large_for_a_float_is_a_mismatch_not_a_crash():
+    assert not compare(1.5, 10**400).ok
+    assert not compare(10**400, 1.5).ok
+    assert compare(10**400, 10**400).ok
+
+
+def test_an_array_where_a_list_of_strings_is_expected_is_a_mismatch_not_a_crash():
+    result = compare(["a", "b"], np.array([1.0, 2.0]))
+    assert not result.ok and "'a'" in result.message
+
+
 def test_a_shape_mismatch_names_both_shapes():
     result = compare(np.zeros(3), np.zeros((3, 1)))
     assert not result.ok and "(3,)" in result.message and "(3, 1)" in result.message

@@ -6,7 +6,13 @@ import pickle
 
 import pytest
 
-from deepcourse.grader import AssignmentError, Limits, SolutionFailsTests, WorkerDied
+from deepcourse.grader import (
+    AssignmentError,
+    Limits,
+    SolutionFailsTests,
+    WorkerDidNotStart,
+    WorkerDied,
+)
 
 
 def test_overrides_replace_only_what_is_given():
@@ -25,6 +31,7 @@ def test_errors_survive_pickling_with_their_context():
     for exc in (
         SolutionFailsTests("solution fails q1", grade_id="q1-test", detail="Traceback ..."),
         WorkerDied("the process died", exit_code=-9, oom=True),
+        WorkerDidNotStart("the sandbox's Python did not start", exit_code=2, output="bwrap: ..."),
     ):
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is type(exc) and str(back) == str(exc) and back.context == exc.context

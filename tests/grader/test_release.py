@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +48,21 @@ def test_the_bundle_holds_expected_values_computed_from_the_solution(released):
     ]
     assert [e.hidden for e in expected["q1-test"]] == [False, False, True, True]
     assert released.bundle_path.stat().st_mode & 0o077 == 0  # private to its owner
+
+
+def test_a_bundle_is_created_private_not_made_private_afterwards(bundle, tmp_path, monkeypatch):
+    readable = tmp_path / "readable.bundle.json"
+    readable.write_text("{}")
+    readable.chmod(0o644)
+    monkeypatch.setattr(Path, "chmod", lambda self, mode: None)  # only how it is created counts
+    old = os.umask(0)
+    try:
+        paths = [bundle.save(tmp_path / "new.bundle.json"), bundle.save(readable)]
+    finally:
+        os.umask(old)
+    for path in paths:
+        assert path.stat().st_mode & 0o077 == 0
+        assert json.loads(path.read_text())["name"] == bundle.name
 
 
 def test_manual_cells_go_to_the_manual_queue(released):

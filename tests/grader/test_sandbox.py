@@ -48,6 +48,11 @@ def test_the_worker_sees_only_system_python_and_its_scratch(worker):
     assert _value(worker, "open('scratch.txt', 'w').write('ok')") == "2"
 
 
+def test_the_graders_modules_are_not_importable_by_their_bare_names(worker):
+    assert _value(worker, "import sys; [p for p in sys.path if p.endswith('grader')]") == "[]"
+    assert worker.run("import wire", timeout=10)["error"]["ename"] == "ModuleNotFoundError"
+
+
 def test_the_system_is_read_only(worker):
     reply = worker.run("open('/usr/evil', 'w')", timeout=10)
     assert reply["error"]["ename"] in ("OSError", "PermissionError")
@@ -128,3 +133,115 @@ def test_a_zygote_child_cannot_signal_the_zygote():
         again.wait_ready()
         assert again.run("1 + 1", timeout=10)["result"] == "2"
         again.close()
+
+
+class _CountingPool:
+    def __init__(self) -> None:
+        self.acquired = 0
+
+    def acquire(self) -> Worker:
+        self.acquired += 1
+        return Worker(limits=LIMITS, preload=())
+
+
+def test_a_worker_whose_python_cannot_start_says_so_with_its_exit_status_and_output(monkeypatch):
+    from deepcourse.grader import sandbox
+    from deepcourse.grader.exceptions import WorkerDidNotStart
+
+    monkeypatch.setattr(sandbox, "WORKER_SCRIPT", Path("/nonexistent/worker.py"))
+    with Worker(limits=LIMITS, preload=()) as w:
+        with pytest.raises(WorkerDidNotStart) as info:
+            w.wait_ready(timeout=30)
+    message = str(info.value)
+    assert message.startswith("the sandbox's Python did not start: it exited (status 2)")
+    assert "its output:" in message and "/nonexistent/worker.py" in message
+    assert info.value.exit_code == 2 and "/nonexistent/worker.py" in info.value.output
+
+
+def test_a_sandbox_that_cannot_start_is_reported_as_such_and_not_replayed(monkeypatch, hw0_source):
+    from deepcourse.grader import AssignmentError, sandbox
+    from deepcourse.grader.release import build_bundle
+    from deepcourse.grader.runner import PlannedCell, run_plan
+
+    monkeypatch.setattr(sandbox, "WORKER_SCRIPT", Path("/nonexistent/worker.py"))
+    pool = _CountingPool()
+    outcomes, notes = run_plan(
+        [PlannedCell("a", "1"), PlannedCell("b", "2", test=True)], pool=pool, limits=LIMITS
+    )
+    assert pool.acquired == 1 and len(notes) == 1
+    assert notes[0].startswith("the sandbox failed to start: the sandbox's Python did not start")
+    for outcome in outcomes:
+        assert outcome.status == "not-run"
+        assert outcome.message.startswith("not run: the sandbox's Python did not start: it exited")
+        assert "time limit" not in outcome.message
+    with pytest.raises(
+        AssignmentError,
+        match=r"cell imports: not run: the sandbox's Python did not start: it exited \(status 2\); its output:\n.*/nonexistent/worker\.py",
+    ):
+        build_bundle(hw0_source)
+
+
+_PERSIST = (
+    "import json, os, struct, sys\n"
+    "cfg = json.loads(sys.argv[1])\n"
+    "def send(m):\n"
+    "    b = json.dumps(m).encode()\n"
+    "    os.write(cfg['fd_out'], struct.pack('>I', len(b)) + b)\n"
+    "def recv():\n"
+    "    n = struct.unpack('>I', os.read(cfg['fd_in'], 4))[0]\n"
+    "    return json.loads(os.read(cfg['fd_in'], n))\n"
+    "send({'op': 'child-exit', 'code': 0})\n"
+    "while True:\n"
+    "    req = recv()\n"
+    "    if req.get('op') == 'sync':\n"
+    "        send({'op': 'synced', 'nonce': req['nonce']})\n"
+    "    elif req.get('op') == 'fork':\n"
+    "        send({'op': 'ready', 'session': req['nonce']})\n"
+    "    elif req.get('op') == 'run':\n"
+    "        send({'nonce': req['nonce'], 'status': 'ok', 'result': repr(req['code']),"
+    " 'checks': [], 'pairs': []})\n"
+)
+
+
+def test_a_zygote_child_that_fakes_its_exit_does_not_serve_the_next_submission():
+    from deepcourse.grader import WorkerDied
+    from deepcourse.grader.pool import ZygotePool
+
+    with ZygotePool(size=1, limits=LIMITS, preload=()) as pool:
+        first = pool.acquire()
+        first.wait_ready()
+        with pytest.raises(WorkerDied):
+            first.run(_PERSIST, timeout=10)
+        first.close()
+        second = pool.acquire()
+        second.wait_ready()
+        assert second.run("1 + 1", timeout=10)["result"] == "2"
+        second.close()
+
+
+def test_a_sandbox_that_cannot_be_set_up_raises_a_sandbox_error_and_leaks_no_descriptors(
+    monkeypatch,
+):
+    from deepcourse.grader import SandboxError, sandbox
+    from deepcourse.grader import cgroup as cg
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    before = open_fds()
+    caps = capabilities()
+    monkeypatch.setattr(
+        sandbox, "_CAPS", sandbox.Capabilities("/nonexistent/bwrap", caps.cgroup, caps.drop_uid)
+    )
+    with pytest.raises(SandboxError, match="could not start the sandbox"):
+        Worker(limits=LIMITS, preload=())
+    assert open_fds() == before
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("cgroup.procs: permission denied")
+
+    monkeypatch.setattr(sandbox, "_CAPS", sandbox.Capabilities(caps.bwrap, "v1", caps.drop_uid))
+    monkeypatch.setattr(cg.Cgroup, "create", refuse)
+    with pytest.raises(SandboxError, match="could not create the sandbox's cgroup"):
+        Worker(limits=LIMITS, preload=())
+    assert open_fds() == before

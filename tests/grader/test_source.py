@@ -30,6 +30,21 @@ def test_the_hw0_sample_has_three_tests_worth_seven_points_and_one_manual_answer
     assert [c.grade_id for c in nb.manual] == ["q4-answer"]
 
 
+@pytest.mark.parametrize(
+    ("marker", "nbgrader"),
+    [
+        ("### BEGIN SOLUTION", {}),
+        ("### BEGIN SOLUTION", {"grade": True, "points": 1, "grade_id": "t"}),
+        ("### BEGIN HIDDEN TESTS", {}),
+        ("### BEGIN HIDDEN TESTS", {"solution": True, "grade_id": "a"}),
+    ],
+)
+def test_markers_in_a_cell_where_they_would_be_published_as_is_are_refused(marker, nbgrader):
+    end = marker.replace("BEGIN", "END")
+    with pytest.raises(AssignmentError, match="would be published to students as is"):
+        parse_source(_nb(_cell(f"x = 1\n{marker}\nsecret = 42\n{end}", **nbgrader)))
+
+
 def test_cell_kinds_follow_nbgrader_metadata():
     nb = parse_source(
         _nb(

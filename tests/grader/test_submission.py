@@ -25,6 +25,16 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
         read_submission(path)
 
 
+def test_json_too_deep_or_with_a_huge_number_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "s.ipynb"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SubmissionError, match="not JSON.*recursion"):
+        read_submission(path)
+    path.write_text('{"cells": [], "n": ' + "9" * 5000 + "}")
+    with pytest.raises(SubmissionError, match="not JSON"):
+        read_submission(path)
+
+
 def test_json_that_is_not_a_notebook_is_refused(tmp_path):
     path = tmp_path / "s.ipynb"
     path.write_text(json.dumps([1, 2, 3]))

@@ -23,6 +23,7 @@ from deepcourse.grader.exceptions import (
     SandboxError,
     SolutionFailsTests,
     SubmissionError,
+    WorkerDidNotStart,
     WorkerDied,
 )
 from deepcourse.grader.grade import grade_submission, load_bundle
@@ -46,6 +47,7 @@ __all__ = [
     "SubmissionError",
     "SubmissionResult",
     "TestResult",
+    "WorkerDidNotStart",
     "WorkerDied",
     "build_bundle",
     "capabilities",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,9 +83,13 @@ class Bundle:
         )
 
     def save(self, path: str | Path) -> Path:
+        """Write the bundle, readable by its owner only from the moment the file exists."""
         p = Path(path)
-        p.write_text(self.to_json(), encoding="utf-8")
-        p.chmod(0o600)
+        with os.fdopen(
+            os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8"
+        ) as f:
+            os.fchmod(f.fileno(), 0o600)  # an existing file would keep its old mode
+            f.write(self.to_json())
         return p
 
     @classmethod

@@ -116,25 +116,6 @@ class Cgroup:
                             total += int(parts[1])
         return total
 
-    def oom_killed(self) -> bool:
-        """Whether the kernel killed a process of this group for exceeding its memory limit."""
-        for d in self.dirs:
-            for name, key in (("memory.oom_control", "oom_kill"), ("memory.events", "oom_kill")):
-                f = d / name
-                if f.exists():
-                    for line in f.read_text().splitlines():
-                        parts = line.split()
-                        if len(parts) == 2 and parts[0] == key and int(parts[1]) > 0:
-                            return True
-            failcnt = d / "memory.failcnt"
-            if (
-                failcnt.exists()
-                and int(failcnt.read_text() or 0) > 0
-                and not (d / "memory.oom_control").exists()
-            ):
-                return True
-        return False
-
     def pids(self) -> list[int]:
         found: set[int] = set()
         for f in self.procs_files:

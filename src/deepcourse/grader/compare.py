@@ -7,6 +7,7 @@ $|a - e| \\le \\text{atol} + \\text{rtol}\\,|e|$ (numpy's ``allclose`` rule); Na
 
 from __future__ import annotations
 
+import cmath
 import math
 from dataclasses import dataclass
 
@@ -39,6 +40,25 @@ def _is_number(x: object) -> bool:
     return type(x) in (int, float)
 
 
+def _close(e: complex, a: complex, rtol: float, atol: float) -> bool:
+    """Whether $|a - e| \\le \\text{atol} + \\text{rtol}\\,|e|$ (numbers: int, float, complex).
+
+    As in numpy's ``isclose``, an infinity is close only to itself, and NaN (floats) only to NaN;
+    ints too large for a float compare exactly.
+    """
+    try:
+        ce, ca = complex(e), complex(a)
+    except OverflowError:
+        return e == a
+    if ce == ca:
+        return True
+    if type(e) is float and type(a) is float and math.isnan(e) and math.isnan(a):
+        return True
+    if not (cmath.isfinite(ce) and cmath.isfinite(ca)):
+        return False
+    return abs(ca - ce) <= atol + rtol * abs(ce)
+
+
 def compare(
     expected: object, actual: object, *, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
 ) -> Comparison:
@@ -68,6 +88,8 @@ def _diff(e: object, a: object, rtol: float, atol: float, where: str) -> str | N
             return f"{where}: expected {short(e)}, got {short(a)}"
         if aa.dtype.kind not in "biufc":
             return f"{where}: expected an array of numbers, got {short(a)}"
+        if ea.dtype.kind not in "biufc":  # e.g. a list of strings, answered with an array
+            return f"{where}: expected {short(e)}, got {short(a)}"
         if ea.shape != aa.shape:
             return f"{where}: expected shape {ea.shape}, got shape {aa.shape}"
         if ea.dtype.kind in "fc" or aa.dtype.kind in "fc":
@@ -87,11 +109,7 @@ def _diff(e: object, a: object, rtol: float, atol: float, where: str) -> str | N
             return f"{where}: expected a number {e!r}, got {short(a)}"
         if type(e) is int and type(a) is int:
             return None if e == a else f"{where}: expected {e!r}, got {a!r}"
-        if complex(e) == complex(a) or (
-            abs(complex(a) - complex(e)) <= atol + rtol * abs(complex(e))
-        ):
-            return None
-        if type(e) is float and type(a) is float and math.isnan(e) and math.isnan(a):
+        if _close(e, a, rtol, atol):
             return None
         return (
             f"{where}: expected {e!r}, got {a!r} (relative tolerance {rtol:g}, absolute {atol:g})"

@@ -8,6 +8,7 @@ Hierarchy::
     ├── SubmissionError            a student's file cannot be graded at all (not JSON, not a
     │                              notebook, not UTF-8, too large)
     └── SandboxError               the sandbox could not be set up or the worker broke protocol
+        ├── WorkerDidNotStart      the sandbox's Python exited or hung before saying ``ready``
         └── WorkerDied             the sandboxed process died or was killed
 
 Each error keeps the context it was raised with (file, cell, traceback text) as attributes and
@@ -52,6 +53,15 @@ class SubmissionError(GraderError):
 
 class SandboxError(GraderError):
     """The sandbox could not be set up, or the sandboxed worker broke the protocol."""
+
+
+class WorkerDidNotStart(SandboxError):
+    """The sandboxed worker exited or hung before its ``ready`` message: no student code ran.
+
+    A fault of the machine or the installation (bubblewrap, the interpreter, a mount), never of
+    a notebook, so it is not retried as a cell's crash. Context: ``exit_code`` (None if it hung)
+    and ``output`` (the last lines the worker printed).
+    """
 
 
 class WorkerDied(SandboxError):

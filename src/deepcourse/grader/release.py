@@ -13,9 +13,9 @@ from deepcourse.grader.compare import compare
 from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import OneShot
-from deepcourse.grader.rewrite import rewrite_test
 from deepcourse.grader.runner import PlannedCell, run_plan
 from deepcourse.grader.source import CellKind, SourceNotebook, load_source
+from deepcourse.grader.submission import planned_test
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,9 @@ def _solution_plan(notebook: SourceNotebook) -> list[PlannedCell]:
         if c.cell_type != "code":
             continue
         if c.kind is CellKind.TEST:
-            plan.append(PlannedCell(c.grade_id, rewrite_test(c.public_source), test=True))
-            if c.hidden_source.strip():
-                hidden.append(
-                    PlannedCell(c.grade_id, rewrite_test(c.hidden_source), test=True, hidden=True)
-                )
+            public, hidden_part = planned_test(c)
+            plan.append(public)
+            hidden.extend(hidden_part)
         else:
             plan.append(PlannedCell(c.grade_id, c.source))
     return plan + hidden  # hidden tests last, as when grading

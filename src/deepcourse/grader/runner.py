@@ -74,6 +74,7 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
     fatal: dict[int, Outcome] = {}
     notes: list[str] = []
     outcomes: dict[int, Outcome] = {}
+    not_run = "not run: the submission's time limit or restarts ran out"
     for _attempt in range(MAX_RESTARTS + 1):
         outcomes = {}
         killed_at: int | None = None
@@ -114,7 +115,10 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
                 killed_at = i
                 break
         except (WorkerDied, SandboxError, TimeoutError) as exc:
+            # Only starting the worker gets here (each cell's failures are caught above): no
+            # cell is to blame and a replay would fail the same way.
             notes.append(f"the sandbox failed to start: {exc}")
+            not_run = f"not run: {exc}"
             break
         finally:
             worker.close()
@@ -135,9 +139,5 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
         elif not cell.code.strip():
             final.append(Outcome("ok"))
         else:
-            final.append(
-                Outcome(
-                    "not-run", message="not run: the submission's time limit or restarts ran out"
-                )
-            )
+            final.append(Outcome("not-run", message=not_run))
     return final, notes

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deepcourse.grader import cgroup as cg
-from deepcourse.grader.exceptions import SandboxError, WorkerDied
+from deepcourse.grader.exceptions import SandboxError, WorkerDidNotStart, WorkerDied
 from deepcourse.grader.limits import Limits, MiB
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -204,6 +204,29 @@ def _preexec(procs_files: list[str], limits: Limits):
     return setup
 
 
+def _live_descendants(root: int) -> set[int]:
+    """The host pids of the processes under ``root`` that are not zombies, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                state, ppid = f.read().rsplit(b")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+        if state != b"Z":
+            children.setdefault(int(ppid), []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for pid in children.get(todo.pop(), ()):
+            if pid not in found:
+                found.add(pid)
+                todo.append(pid)
+    return found
+
+
 class Worker:
     """One sandboxed worker process, used for exactly one submission (or one release run)."""
 
@@ -219,6 +242,13 @@ class Worker:
         self._closed = False
         self.output = bytearray()  # fd 1 and 2 of the worker (C-level writes), capped
         self.output_dropped = 0
+        if self.caps.cgroup:
+            try:
+                self.group = cg.Cgroup.create(
+                    self.caps.cgroup, memory_bytes=limits.memory_mib * MiB, pids=limits.pids
+                )
+            except OSError as exc:
+                raise SandboxError(f"could not create the sandbox's cgroup: {exc}") from exc
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
         config = {
@@ -230,10 +260,6 @@ class Worker:
             "drop_uid": self.caps.drop_uid,
         }
         argv = [sys.executable, "-B", str(WORKER_SCRIPT), json.dumps(config)]
-        if self.caps.cgroup:
-            self.group = cg.Cgroup.create(
-                self.caps.cgroup, memory_bytes=limits.memory_mib * MiB, pids=limits.pids
-            )
         if self.caps.bwrap:
             cmd = bwrap_command(self.caps.bwrap, limits, argv)
             env = None
@@ -254,6 +280,8 @@ class Worker:
             )
         except OSError as exc:
             self._cleanup_group()
+            os.close(self._req_w)
+            os.close(self._resp_r)
             raise SandboxError(f"could not start the sandbox: {exc}", command=cmd[0]) from exc
         finally:
             os.close(req_r)
@@ -261,6 +289,7 @@ class Worker:
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
         self._drain.start()
         self.ready_info: dict | None = None
+        self._idle_pids: set[int] = set()
 
     def _drain_output(self) -> None:
         cap = self.limits.output_kib * 1024
@@ -276,12 +305,26 @@ class Worker:
 
     # -- protocol -------------------------------------------------------------------------
     def wait_ready(self, timeout: float = 60.0) -> dict:
-        """Block until the worker has pre-imported its modules."""
+        """Block until the worker has pre-imported its modules.
+
+        Raises:
+            WorkerDidNotStart: the worker exited, or said nothing within ``timeout`` (it is
+                killed); the message has its exit status and the last lines it printed.
+            SandboxError: its first message was not ``ready``.
+        """
         if self.ready_info is None:
-            reply = self._read_frame(time.monotonic() + timeout)
+            try:
+                reply = self._read_frame(time.monotonic() + timeout)
+            except WorkerDied as exc:
+                raise self._did_not_start(exc.reason, exc.exit_code) from exc
+            except TimeoutError as exc:
+                self.kill()
+                raise self._did_not_start(f"no 'ready' within {timeout:g} s", None) from exc
             if reply.get("op") != "ready":
                 raise SandboxError("the worker did not start correctly", reply=str(reply)[:200])
             self.ready_info = reply
+            if self.zygote:  # what the sandbox holds between submissions: bwrap and the zygote
+                self._idle_pids = self._pids()
         return self.ready_info
 
     def run(self, code: str, *, timeout: float, test: bool = False) -> dict:
@@ -302,7 +345,7 @@ class Worker:
             raise
         if self.zygote and reply.get("op") == "child-exit":
             self.child_alive = False
-            raise self._child_died(reply.get("code"))
+            raise self._death(reply.get("code"))
         reply["nonce_ok"] = reply.get("nonce") == nonce
         return reply
 
@@ -323,7 +366,8 @@ class Worker:
         """End the child and re-synchronise with the zygote; False if the sandbox is unusable.
 
         Frames left on the pipe by the child (forged or late) are discarded until the zygote
-        echoes a nonce generated after the child is gone.
+        echoes a nonce generated after the child is gone; then the host's /proc must show no
+        process in the sandbox but those it held before the first fork.
         """
         if self._closed:
             return False
@@ -339,12 +383,25 @@ class Worker:
             while True:
                 reply = self._read_frame(deadline)
                 if reply.get("op") == "synced" and reply.get("nonce") == nonce:
-                    return True
+                    break
         except (SandboxError, TimeoutError):
             self.kill()
             return False
+        # The child shares the pipes, so it can fake 'child-exit' and answer the sync itself,
+        # then serve (and read) the next submission: check from outside that it is gone.
+        if self._pids() - self._idle_pids:
+            self.kill()
+            return False
+        return True
 
-    def _child_died(self, code: object) -> WorkerDied:
+    def _pids(self) -> set[int]:
+        """Host pids of the sandbox's live processes: its cgroup (cheap), else /proc's tree."""
+        if self.group is not None:
+            return set(self.group.pids())
+        return _live_descendants(self.proc.pid)
+
+    def _death(self, code: object) -> WorkerDied:
+        """Why the worker (or the zygote's child) died, read before its cgroup is removed."""
         oom = bool(self.group and self.group.oom_kills() > self._oom_base)
         if oom:
             reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
@@ -352,7 +409,19 @@ class Worker:
             reason = f"it was killed by signal {signal.Signals(-code).name}"
         else:
             reason = f"it exited (status {code})"
-        return WorkerDied(f"the notebook's process died: {reason}", exit_code=code, oom=oom)
+        return WorkerDied(
+            f"the notebook's process died: {reason}", exit_code=code, oom=oom, reason=reason
+        )
+
+    def _did_not_start(self, reason: str, code: object) -> WorkerDidNotStart:
+        """The worker ended before ``ready``: say how, and what it printed (bwrap, Python)."""
+        self._drain.join(timeout=2.0)  # the pipe closes with the process: take its last words
+        lines = bytes(self.output).decode("utf-8", "replace").strip().splitlines()
+        tail = "\n".join(line[:300] for line in lines[-6:])
+        output = f"; its output:\n{tail}" if tail else "; it printed nothing"
+        return WorkerDidNotStart(
+            f"the sandbox's Python did not start: {reason}{output}", exit_code=code, output=tail
+        )
 
     def _write_frame(self, message: dict) -> None:
         data = json.dumps(message).encode("utf-8")
@@ -388,7 +457,7 @@ class Worker:
         body = self._read_exact(length, deadline)
         try:
             message = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # too deep
             self.kill()
             raise SandboxError("the worker sent a malformed frame") from exc
         if not isinstance(message, dict):
@@ -401,15 +470,9 @@ class Worker:
             code = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             code = None
-        oom = bool(self.group and self.group.oom_killed())
+        died = self._death(code)
         self.kill()
-        if oom:
-            reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
-        elif code is not None and code < 0:
-            reason = f"it was killed by signal {signal.Signals(-code).name}"
-        else:
-            reason = f"it exited (status {code})"
-        return WorkerDied(f"the notebook's process died: {reason}", exit_code=code, oom=oom)
+        return died
 
     # -- teardown -------------------------------------------------------------------------
     def kill(self) -> None:

@@ -151,6 +151,25 @@ def _kind(meta: dict, cell_type: str) -> CellKind:
     return CellKind.LOCKED
 
 
+def _refuse_markers_that_would_be_published(
+    text: str, kind: CellKind, where: str, path: str, index: int
+) -> None:
+    """Solution or hidden-test markers only take effect in their kind of cell; anywhere else the
+    student notebook would carry the text between them as it is."""
+    lines = {line.strip() for line in text.splitlines()}
+    for marker, kinds, fix in (
+        (BEGIN_SOLUTION, (CellKind.SOLUTION, CellKind.MANUAL), "solution: true"),
+        (BEGIN_HIDDEN, (CellKind.TEST,), "grade: true and points"),
+    ):
+        if marker in lines and kind not in kinds:
+            raise AssignmentError(
+                f"{where}: '{marker}' in a {kind} cell would be published to students as is; "
+                f"set {fix} in its metadata.nbgrader, or remove the marker",
+                path=path,
+                cell=index,
+            )
+
+
 def parse_source(data: dict, path: str = "<source>") -> SourceNotebook:
     """Read an nbgrader-format notebook (already decoded JSON).
 
@@ -191,7 +210,9 @@ def parse_source(data: dict, path: str = "<source>") -> SourceNotebook:
                 path=path,
                 cell=index,
             )
-        cells.append(SourceCell(index, grade_id, cell_type, kind, _text(raw.get("source")), points))
+        text = _text(raw.get("source"))
+        _refuse_markers_that_would_be_published(text, kind, where, path, index)
+        cells.append(SourceCell(index, grade_id, cell_type, kind, text, points))
     return SourceNotebook(path, tuple(cells), data.get("metadata") or {}, data)
 
 

@@ -55,10 +55,11 @@ def read_submission(
         ) from None
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # also too deep, or an int over 4300 digits
+        why = f"{exc.msg} at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else exc
         raise SubmissionError(
-            f"the file is not JSON ({exc.msg} at line {exc.lineno}): submit the .ipynb that "
-            "Jupyter saved, not an export",
+            f"the file is not JSON ({str(why)[:200]}): submit the .ipynb that Jupyter saved, "
+            "not an export",
             path=str(p),
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
@@ -89,6 +90,17 @@ class Plan:
     cells: list[PlannedCell]
     notes: list[str]
     manual: dict[str, str]  # grade_id -> the student's answer
+
+
+def planned_test(cell: SourceCell) -> tuple[PlannedCell, list[PlannedCell]]:
+    """What a test cell runs, at release and when grading alike: its public part where it
+    stands, and its hidden part (if any), which goes after every other cell."""
+    public = PlannedCell(cell.grade_id, rewrite_test(cell.public_source), test=True)
+    if not cell.hidden_source.strip():
+        return public, []
+    return public, [
+        PlannedCell(cell.grade_id, rewrite_test(cell.hidden_source), test=True, hidden=True)
+    ]
 
 
 def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> Plan:
@@ -148,16 +160,9 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
                 notes.append(f"locked cell {src.grade_id} was edited: restored from the assignment")
             if src.cell_type == "code":
                 if src.kind is CellKind.TEST:
-                    plan.append(PlannedCell(src.grade_id, rewrite_test(expected), test=True))
-                    if src.hidden_source.strip():
-                        hidden.append(
-                            PlannedCell(
-                                src.grade_id,
-                                rewrite_test(src.hidden_source),
-                                test=True,
-                                hidden=True,
-                            )
-                        )
+                    public, hidden_part = planned_test(src)
+                    plan.append(public)
+                    hidden.extend(hidden_part)
                 else:
                     plan.append(PlannedCell(src.grade_id, expected))
         plan.extend(PlannedCell("added-cell", c.source) for c in extras.get(src.grade_id, []))

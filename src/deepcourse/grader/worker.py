@@ -32,7 +32,9 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 import wire as _wire  # noqa: E402
 
-sys.path.remove(_HERE)
+# Python put this folder first on sys.path too (a script's own): drop both, so the notebook's
+# ``import grade`` or ``import source`` does not find the grader's modules.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 del sys.modules["wire"]
 
 _encode = _wire.encode

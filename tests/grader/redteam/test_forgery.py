@@ -137,3 +137,18 @@ def test_forging_frames_on_the_grader_channel_is_detected(grade_hostile):
     result = grade_hostile({"q1": code})
     assert result.test("q1").status is Status.TAMPERED
     assert result.score == 5
+
+
+def test_a_forged_frame_nested_too_deeply_to_parse_is_detected(grade_hostile):
+    code = WRONG_Q1 + (
+        "import json, os, struct, sys\n"
+        "config = json.loads(sys.argv[1])\n"
+        "real = squares\n"
+        "def squares(n):\n"
+        "    body = b'[' * 100000 + b']' * 100000\n"
+        "    os.write(config['fd_out'], struct.pack('>I', len(body)) + body)\n"
+        "    return real(n)\n"
+    )
+    result = grade_hostile({"q1": code})
+    assert result.test("q1").status is Status.TAMPERED
+    assert result.score == 5
