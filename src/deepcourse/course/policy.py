@@ -100,8 +100,8 @@ def round_half_up(value: Decimal) -> int:
 
 
 def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    """A number as people write it: 54.50 -> 54.5, 1E+2 -> 100."""
+    return format(value.normalize(), "f")
 
 
 def _highest_failing_integer(pass_mark: Decimal) -> int:
@@ -135,19 +135,19 @@ def compute_final(components: Components, policy: PolicyParams) -> GradeResult:
             + " (HW0, the exam and the project are required)",
         )
 
-    assert c.exam is not None and c.project is not None  # narrowed above
-    if c.exam < p or c.project < p:
-        lower_name = "exam" if c.exam <= c.project else "project"
-        lower = min(c.exam, c.project)
+    exam, project = c.exam, c.project  # both present: checked above
+    if exam < p or project < p:
+        lower_name = "exam" if exam <= project else "project"
+        lower = min(exam, project)
         final = min(round_half_up(lower), _highest_failing_integer(p))
-        failed = " and ".join(n for n in ("exam", "project") if getattr(c, n) < p)
+        failed = " and ".join(n for n, v in (("exam", exam), ("project", project)) if v < p)
         return GradeResult(
             final=final,
             status=Status.FAIL,
             rule=Rule.FAIL_RULE,
             explanation=(
                 f"fail rule: {failed} below {_fmt(p)}, so the final is the lower of exam "
-                f"({_fmt(c.exam)}) and project ({_fmt(c.project)}) = {_fmt(lower)} -> {final}; "
+                f"({_fmt(exam)}) and project ({_fmt(project)}) = {_fmt(lower)} -> {final}; "
                 "no homework or bonus counts"
             ),
             contributions={lower_name: lower},
@@ -246,11 +246,8 @@ def lowest_exam_for(components: Components, policy: PolicyParams, target: int) -
     if best is None:
         return ExamNeeded(None, None)
     whole = math.ceil(best)
-    # Confirm both answers with the engine itself (the single source of truth).
-    for value in (whole,):
-        check = compute_final(replace(components, exam=Decimal(value)), policy)
-        if check.final is None or check.final < target:
-            raise ArithmeticError(
-                f"what-if disagrees with the policy at exam={value}"
-            )  # pragma: no cover
+    # Confirm the whole-number answer with the engine itself (the single source of truth).
+    check = compute_final(replace(components, exam=Decimal(whole)), policy)
+    if check.final is None or check.final < target:  # pragma: no cover (a bug, not bad input)
+        raise ArithmeticError(f"what-if disagrees with the policy at exam={whole}")
     return ExamNeeded(best, whole)
