@@ -103,6 +103,32 @@ def time_steps(step, args, steps: int, warmup: int = 3) -> float:
     return statistics.median(times) * 1e3
 
 
+def _runs(X, labels, params) -> dict[str, tuple]:
+    """Each implementation's step function and its own fresh copy of the data and weights."""
+    return {
+        "deepcourse.dl.autodiff": (
+            step_deepcourse,
+            (X, labels, [Tensor(p.copy(), requires_grad=True) for p in params]),
+        ),
+        "torch.autograd": (
+            step_torch,
+            (
+                torch.tensor(X),
+                torch.tensor(labels),
+                [torch.tensor(p, requires_grad=True) for p in params],
+            ),
+        ),
+        "numpy by hand": (step_numpy, (X, labels, [p.copy() for p in params])),
+    }
+
+
+def _array(p) -> np.ndarray:
+    """The value of a parameter of any of the three implementations, as a numpy array."""
+    if isinstance(p, Tensor):
+        return p.data
+    return p.detach().numpy() if isinstance(p, torch.Tensor) else p
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
@@ -111,36 +137,21 @@ def main() -> None:
     torch.set_num_threads(options.threads)
     X, labels, params = make_data()
     with threadpool_limits(limits=options.threads):
-        # The three implementations start from the same weights and must agree on the loss.
-        losses = [
-            step_deepcourse(X, labels, [Tensor(p.copy(), requires_grad=True) for p in params]),
-            step_torch(
-                torch.tensor(X),
-                torch.tensor(labels),
-                [torch.tensor(p, requires_grad=True) for p in params],
-            ),
-            step_numpy(X, labels, [p.copy() for p in params]),
-        ]
-        if max(losses) - min(losses) > 1e-4:
+        # The three implementations start from the same weights and must agree on the loss and
+        # on the update of every parameter (a wrong gradient shows in the update, not the loss).
+        losses, updates = {}, {}
+        for name, (step, args) in _runs(X, labels, params).items():
+            losses[name] = step(*args)
+            updates[name] = [_array(p) - p0 for p, p0 in zip(args[2], params, strict=True)]
+        if max(losses.values()) - min(losses.values()) > 1e-4:
             raise SystemExit(f"the implementations disagree on the loss: {losses}")
+        for name, update in updates.items():
+            for k, (ours, ref) in enumerate(zip(update, updates["torch.autograd"], strict=True)):
+                if np.abs(ours - ref).max() > 1e-3 * np.abs(ref).max():
+                    raise SystemExit(f"{name} disagrees with torch on the update of parameter {k}")
         results = {
-            "deepcourse.dl.autodiff": time_steps(
-                step_deepcourse,
-                (X, labels, [Tensor(p.copy(), requires_grad=True) for p in params]),
-                options.steps,
-            ),
-            "torch.autograd": time_steps(
-                step_torch,
-                (
-                    torch.tensor(X),
-                    torch.tensor(labels),
-                    [torch.tensor(p, requires_grad=True) for p in params],
-                ),
-                options.steps,
-            ),
-            "numpy by hand": time_steps(
-                step_numpy, (X, labels, [p.copy() for p in params]), options.steps
-            ),
+            name: time_steps(step, args, options.steps)
+            for name, (step, args) in _runs(X, labels, params).items()
         }
     reference = results["torch.autograd"]
     print(

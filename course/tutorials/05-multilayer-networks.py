@@ -97,10 +97,12 @@ def fit_width(X, y, width, steps=1500, seed=0):
 
 x1, y1 = data.regression_1d(target_1d, 256, low=-2, high=2)
 X2, y2 = data.regression_2d(num_samples=1024)
-trained_errors = {"1-D": {}, "2-D": {}}
-for width in [2, 8, 32, 128]:
-    trained_errors["1-D"][width] = fit_width(x1, y1, width)[1]
-    trained_errors["2-D"][width] = fit_width(X2, y2, width)[1]
+targets = {"1-D": (x1, y1), "2-D": (X2, y2)}
+fits = {  # name -> width -> (model, final training MSE)
+    name: {width: fit_width(X, y, width) for width in [2, 8, 32, 128]}
+    for name, (X, y) in targets.items()
+}
+trained_errors = {name: {w: loss for w, (_, loss) in by_width.items()} for name, by_width in fits.items()}
 for name, errors in trained_errors.items():
     plt.loglog(list(errors), list(errors.values()), "o-", label=f"{name} target, trained")
 plt.loglog(
@@ -128,7 +130,7 @@ for errors in trained_errors.values():
 # of a network is **not convex** (a convex function is at most its endpoints' value on a chord).
 
 # %%
-model, final_loss = fit_width(X2, y2, 32)
+model, _ = fits["2-D"][32]  # trained above: 32 hidden units on the 2-D target
 X2_t, y2_t = torch.tensor(X2, dtype=torch.float32), torch.tensor(y2, dtype=torch.float32)
 permutation = torch.randperm(32, generator=torch.Generator().manual_seed(0))
 permuted = mlp.permute_hidden_units(model, 0, permutation)

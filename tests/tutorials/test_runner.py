@@ -80,3 +80,17 @@ def test_cli_build_writes_an_executed_notebook_and_html(
     notebook = json.loads((out_dir / "02-optimization.ipynb").read_text())
     assert notebook["cells"][1]["outputs"], "the built notebook carries its outputs"
     assert "A tutorial that passes." in (out_dir / "02-optimization.html").read_text()
+
+
+def test_cli_build_reports_a_failing_tutorial_like_run_and_exits_nonzero(
+    scratch_course: Path, tmp_path: Path
+) -> None:
+    (scratch_course / "tutorials" / "03-efficient-differentiation.py").write_text(FAILING)
+    result = CliRunner().invoke(
+        app,
+        ["tutorials", "build", "3", "--out", str(tmp_path), "--course-dir", str(scratch_course)],
+    )
+    assert result.exit_code == 1
+    assert "FAIL 03-efficient-differentiation" in result.stdout
+    assert "0 passed, 1 failed" in result.stdout
+    assert "the measured rate is off" in result.stderr

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from deepcourse.cli._common import COURSE_DIR_OPTION, course_or_exit, err, fail, out, write_stdout
+
+if TYPE_CHECKING:
+    from deepcourse.tutorials import Tutorial, TutorialResult
 
 app = typer.Typer(help="The course's tutorials: list, execute, build.", no_args_is_help=True)
 
@@ -29,6 +34,23 @@ def _tutorials(course_dir: Path | None, units: list[int] | None = None, every: b
         return select_tutorials(found, units)
     except TutorialError as exc:
         fail(str(exc))
+
+
+def _report(outcomes: Iterable[tuple[Tutorial, TutorialResult, str]]) -> None:
+    """Print PASS/FAIL, time and ``detail`` as each tutorial finishes; exit 1 if any failed."""
+    passed = failed = 0
+    for tutorial, result, detail in outcomes:
+        status = "[green]PASS[/]" if result.ok else "[bold red]FAIL[/]"
+        out.print(f"{status} {tutorial.name}  {result.seconds:.1f} s{detail}")
+        if result.failure is None:
+            passed += 1
+            continue
+        failed += 1
+        err.print(f"  {result.failure.summary()}", markup=False)
+        err.print(result.failure.traceback, markup=False)
+    out.print(f"{passed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(EXIT_TUTORIAL_FAILED)
 
 
 @app.command("list")
@@ -63,18 +85,7 @@ def run(
     from deepcourse.tutorials import run_tutorial
 
     selected = _tutorials(course_dir, units, every)
-    failed = 0
-    for tutorial in selected:
-        result = run_tutorial(tutorial)
-        status = "[green]PASS[/]" if result.ok else "[bold red]FAIL[/]"
-        out.print(f"{status} {tutorial.name}  {result.seconds:.1f} s")
-        if result.failure is not None:
-            failed += 1
-            err.print(f"  {result.failure.summary()}", markup=False)
-            err.print(result.failure.traceback, markup=False)
-    out.print(f"{len(selected) - failed} passed, {failed} failed")
-    if failed:
-        raise typer.Exit(EXIT_TUTORIAL_FAILED)
+    _report((tutorial, run_tutorial(tutorial), "") for tutorial in selected)
 
 
 @app.command("build")
@@ -87,18 +98,12 @@ def build(
     from deepcourse.tutorials import build_tutorial
 
     selected = _tutorials(course_dir, units, every=not units)
-    failed = 0
-    for tutorial in selected:
+
+    def built(tutorial):
         result, paths = build_tutorial(tutorial, out_dir)
-        status = "[green]PASS[/]" if result.ok else "[bold red]FAIL[/]"
-        out.print(
-            f"{status} {tutorial.name}  {result.seconds:.1f} s -> {', '.join(map(str, paths))}"
-        )
-        if result.failure is not None:
-            failed += 1
-            err.print(f"  {result.failure.summary()}", markup=False)
-    if failed:
-        raise typer.Exit(EXIT_TUTORIAL_FAILED)
+        return tutorial, result, f" -> {', '.join(map(str, paths))}"
+
+    _report(built(tutorial) for tutorial in selected)
 
 
 def register(parent: typer.Typer) -> None:

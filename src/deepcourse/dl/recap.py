@@ -173,7 +173,12 @@ def regularization_path(
 @dataclass(frozen=True)
 class BiasVariance:
     r"""Measured decomposition at test points: expected squared error
-    $= \text{bias}^2 + \text{variance} + \text{noise}$ (averaged over the test points)."""
+    $= \text{bias}^2 + \text{variance} + \sigma^2$ (averaged over the test points).
+
+    ``noise`` is the noise *variance* $\sigma^2$, the square of :func:`bias_variance`'s ``noise``
+    argument (a standard deviation); the three fields add up to ``expected_error`` up to sampling
+    error.
+    """
 
     bias_squared: float
     variance: float

@@ -49,10 +49,14 @@ class TutorialResult:
     """The outcome of executing one tutorial."""
 
     tutorial: Tutorial
-    ok: bool
     seconds: float
     failure: CellFailure | None = None
     notebook: Any = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every cell ran without an error."""
+        return self.failure is None
 
 
 def read_notebook(path: Path) -> Any:
@@ -159,4 +163,4 @@ def run_tutorial(tutorial: Tutorial, *, cell_timeout: int = CELL_TIMEOUT) -> Tut
         shutil.rmtree(specs, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     seconds = time.perf_counter() - start
-    return TutorialResult(tutorial, failure is None, seconds, failure, notebook)
+    return TutorialResult(tutorial, seconds, failure, notebook)

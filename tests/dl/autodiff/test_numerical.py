@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -46,3 +46,20 @@ def test_gradcheck_reports_a_wrong_derivative_with_its_location() -> None:
 
     with pytest.raises(GradcheckError, match=r"gradient of input 0 at index \(0,\)"):
         gradcheck(wrong_square, np.array([1.0, 2.0]))
+
+
+PIECEWISE = {
+    # relu, abs and max are differentiable wherever no entry sits at a kink or a tie
+    "relu-abs-div": lambda x: (x.relu() + x.abs() / (x * x + 1)).sum(),
+    "max-and-indexing": lambda x: x.reshape(1, -1).max(1) * x[0] + x[np.array([0, -1, 0])].sum(),
+    "sum-mean-over-a-dim": lambda x: (x.reshape(1, -1) * x.reshape(-1, 1)).sum(0).mean(0, True),
+}
+away_from_zero = st.floats(0.05, 2).flatmap(lambda v: st.sampled_from([v, -v]))
+
+
+@pytest.mark.parametrize("name", PIECEWISE)
+@settings(max_examples=30, deadline=None)
+@given(x=arrays(np.float64, st.integers(1, 5), elements=away_from_zero, unique=True))
+def test_piecewise_operations_agree_with_central_differences_off_their_kinks(name, x) -> None:
+    assume(len(x) < 2 or np.diff(np.sort(x)).min() > 1e-3)  # no tie for max within the step
+    assert gradcheck(PIECEWISE[name], x)

@@ -177,3 +177,17 @@ def test_binary_losses_hand_gradients_match_finite_differences(values, targets, 
     for loss, grad, inp, target in checks:
         numeric = _central_difference(loss, inp, target, index)
         assert float(grad(inp, target)[index]) == pytest.approx(float(numeric), rel=1e-5, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [(L.log_softmax, F.log_softmax), (L.softmax, F.softmax)]
+)
+def test_softmax_and_log_softmax_values_and_gradients_match_torch(ours, theirs):
+    z = 10 * torch.randn(6, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    cotangent = torch.randn(6, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    a, b = _leaf(z), _leaf(z)
+    va, vb = ours(a), theirs(b, dim=-1)
+    (ga,) = torch.autograd.grad(va, a, cotangent)
+    (gb,) = torch.autograd.grad(vb, b, cotangent)
+    torch.testing.assert_close(va, vb, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(ga, gb, rtol=1e-10, atol=1e-12)

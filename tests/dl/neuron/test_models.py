@@ -62,3 +62,16 @@ def test_logistic_and_softmax_neurons_classify_blobs():
 def test_full_batch_fit_refuses_a_negative_step():
     with pytest.raises(ValueError, match="lr"):
         fit_full_batch(Neuron(1), torch.zeros(2, 1), torch.zeros(2, 1), F.mse_loss, lr=-1.0)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("seed", range(5))
+def test_perceptron_makes_the_same_updates_as_scikit_learns(seed):
+    from sklearn.linear_model import Perceptron
+
+    X, y, _ = linearly_separable(80, margin=0.1, seed=seed)
+    result = perceptron(X, y, max_epochs=1000)
+    reference = Perceptron(shuffle=False, tol=None, eta0=1.0, max_iter=result.epochs).fit(X, y)
+    np.testing.assert_allclose(result.w, reference.coef_[0], rtol=1e-12, atol=1e-12)
+    assert result.b == pytest.approx(reference.intercept_[0], abs=1e-12)
+    assert result.converged and result.updates > 1  # the comparison covers several updates

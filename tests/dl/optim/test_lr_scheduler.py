@@ -1,10 +1,14 @@
-"""Our learning-rate schedules against torch.optim.lr_scheduler's, step by step."""
+"""Our learning-rate schedules against torch.optim.lr_scheduler's, step by step, and their shape
+(endpoints, peak, monotone phases) without a reference."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from _optim_harness import assert_same_parameters, train_side_by_side
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deepcourse.dl import optim
 
@@ -95,3 +99,47 @@ def test_one_cycle_needs_a_length() -> None:
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     with pytest.raises(ValueError, match="give total_steps"):
         optim.OneCycleLR(optimizer, max_lr=1.0)
+
+
+def _lr_trace(make_scheduler, steps: int, lr: float = 0.1) -> list[float]:
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr, momentum=0.9)
+    scheduler = make_scheduler(optimizer)
+    trace = [optimizer.param_groups[0]["lr"]]
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        trace.append(optimizer.param_groups[0]["lr"])
+    return trace
+
+
+@settings(max_examples=25, deadline=None)
+@given(t_max=st.integers(1, 200), eta_min=st.floats(0.0, 0.05))
+def test_cosine_falls_monotonically_from_the_initial_rate_to_eta_min(t_max, eta_min) -> None:
+    trace = _lr_trace(lambda o: optim.CosineAnnealingLR(o, T_max=t_max, eta_min=eta_min), t_max)
+    assert trace[0] == pytest.approx(0.1) and trace[-1] == pytest.approx(eta_min, abs=1e-15)
+    assert (np.diff(trace) <= 1e-15).all()  # never rises on [0, T_max]
+    if t_max % 2 == 0:  # halfway, the cosine term is zero: the mean of the two ends
+        assert trace[t_max // 2] == pytest.approx((0.1 + eta_min) / 2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    total=st.integers(20, 300),
+    pct_start=st.floats(0.1, 0.9),
+    max_lr=st.floats(0.01, 1.0),
+    anneal=st.sampled_from(["cos", "linear"]),
+)
+def test_one_cycle_rises_to_max_lr_then_falls_to_the_minimum(total, pct_start, max_lr, anneal):
+    trace = _lr_trace(
+        lambda o: optim.OneCycleLR(
+            o, max_lr=max_lr, total_steps=total, pct_start=pct_start, anneal_strategy=anneal
+        ),
+        total - 1,
+    )
+    peak = int(np.argmax(trace))
+    assert trace[0] == pytest.approx(max_lr / 25)  # max_lr / div_factor
+    assert max(trace) <= max_lr * (1 + 1e-12)
+    assert abs(peak - (pct_start * total - 1)) <= 1  # the warm-up ends at step pct_start T - 1
+    assert trace[-1] == pytest.approx(max_lr / 25 / 1e4)  # ... / final_div_factor
+    assert (np.diff(trace[: peak + 1]) >= -1e-15).all()  # rises to the peak
+    assert (np.diff(trace[peak:]) <= 1e-15).all()  # then only falls

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
+from deepcourse.dl.data.loaders import tensor_dataset
+
 __all__ = ["Split", "TABULAR_SETS", "digits", "mnist1d", "split_arrays", "tabular"]
 
 # name (scikit-learn's load_<name>) -> task
@@ -98,18 +100,12 @@ def split_arrays(
     Raises:
         ValueError: for a fraction outside (0, 1) or mismatched lengths.
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-    if len(X) != len(y):
-        raise ValueError(f"X and y have different lengths: {len(X)} and {len(y)}")
-    order = np.random.default_rng(seed).permutation(len(X))
-    n_test = max(1, int(round(test_fraction * len(X))))
+    X_t, y_t = tensor_dataset(X, y).tensors  # float32 features, int64 or float32 targets
+    order = np.random.default_rng(seed).permutation(len(X_t))
+    n_test = max(1, int(round(test_fraction * len(X_t))))
     test, train = order[:n_test], order[n_test:]
-    X_t = torch.as_tensor(X, dtype=torch.float32)
-    y_dtype = torch.int64 if np.issubdtype(y.dtype, np.integer) else torch.float32
-    y_t = torch.as_tensor(y, dtype=y_dtype)
     X_train, X_test = X_t[train], X_t[test]
     mean = std = None
     if standardize:

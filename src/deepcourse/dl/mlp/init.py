@@ -57,15 +57,19 @@ def normal(
     return weight.copy_(std * torch.randn(weight.shape, generator=generator, dtype=weight.dtype))
 
 
+def _uniform(weight: torch.Tensor, a: float, generator: torch.Generator | None) -> torch.Tensor:
+    r"""Fill ``weight`` with $U(-a, a)$ draws: $a(2u - 1)$ for $u \sim U(0, 1)$."""
+    u = torch.rand(weight.shape, generator=generator, dtype=weight.dtype)
+    return weight.copy_((2.0 * u - 1.0) * a)
+
+
 @torch.no_grad()
 def xavier_uniform(
     weight: torch.Tensor, *, gain: float = 1.0, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     r"""$U(-a, a)$, $a = \text{gain}\sqrt{6 / (\text{fan\_in} + \text{fan\_out})}$."""
     fan_in, fan_out = fans(weight)
-    a = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    u = torch.rand(weight.shape, generator=generator, dtype=weight.dtype)
-    return weight.copy_((2.0 * u - 1.0) * a)
+    return _uniform(weight, gain * math.sqrt(6.0 / (fan_in + fan_out)), generator)
 
 
 @torch.no_grad()
@@ -83,9 +87,7 @@ def kaiming_uniform(
 ) -> torch.Tensor:
     r"""$U(-a, a)$, $a = \text{gain}\sqrt{3 / \text{fan\_in}}$ (gain $\sqrt2$ for ReLU)."""
     fan_in, _ = fans(weight)
-    a = gain * math.sqrt(3.0 / fan_in)
-    u = torch.rand(weight.shape, generator=generator, dtype=weight.dtype)
-    return weight.copy_((2.0 * u - 1.0) * a)
+    return _uniform(weight, gain * math.sqrt(3.0 / fan_in), generator)
 
 
 @torch.no_grad()

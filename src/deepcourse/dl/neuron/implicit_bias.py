@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import expit
 
 __all__ = ["GDPath", "angle_between", "hard_margin_svm", "logistic_gd_path"]
@@ -36,6 +35,8 @@ def hard_margin_svm(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     Raises:
         ValueError: if the data are not linearly separable through the origin.
     """
+    from scipy.optimize import minimize  # 0.7 s to import: only when an SVM is solved
+
     X, y = _check(X, y)
     A = y[:, None] * X  # constraint rows: A w >= 1
     start = np.linalg.lstsq(A, np.ones(len(y)), rcond=None)[0]
