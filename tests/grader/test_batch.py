@@ -75,3 +75,37 @@ def test_a_batch_stopped_by_ctrl_c_keeps_what_it_finished_and_resumes(bundle, su
     assert all(json.loads(p.read_text())["score"] == 7 for p in saved)  # no half-grades kept
     results = grade_batch(bundle, paths, jobs=2, out_dir=out)
     assert [r.score for r in results] == [7, 7, 7, 7]
+
+
+class _PoolThatCannotStart:
+    """Workers whose Python cannot start (as on a machine whose sandbox is broken)."""
+
+    def acquire(self):
+        from deepcourse.grader import Limits
+        from deepcourse.grader.sandbox import Worker
+
+        return Worker(limits=Limits(), preload=())
+
+    def close(self, kill_busy: bool = False) -> None:
+        pass
+
+
+def test_a_grader_failure_is_not_saved_so_a_resumed_batch_grades_again(
+    bundle, submission, tmp_path, monkeypatch
+):
+    from pathlib import Path
+
+    from deepcourse.grader import sandbox
+
+    path = submission(name="s.ipynb")
+    out = tmp_path / "out"
+    monkeypatch.setattr(sandbox, "WORKER_SCRIPT", Path("/nonexistent/worker.py"))
+    monkeypatch.setattr(batch_module, "make_pool", lambda **kw: _PoolThatCannotStart())
+    (broken,) = grade_batch(bundle, [path], out_dir=out)
+    assert broken.grader_failed and broken.score == 0
+    assert list((out / "results").glob("*.json")) == []
+
+    monkeypatch.undo()  # the machine is fixed
+    (fixed,) = grade_batch(bundle, [path], out_dir=out)
+    assert not fixed.grader_failed and fixed.score == 7
+    assert len(list((out / "results").glob("*.json"))) == 1

@@ -16,7 +16,7 @@ from deepcourse.grader.grade import grade_submission
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import make_pool
 from deepcourse.grader.report import write_feedback
-from deepcourse.grader.results import SubmissionResult
+from deepcourse.grader.results import INTERNAL_ERROR, SubmissionResult
 
 Progress = Callable[[int, int, SubmissionResult], None]
 
@@ -101,11 +101,11 @@ def grade_batch(
                 str(paths[i]),
                 0.0,
                 bundle.max_score,
-                error=f"internal grader error: {type(exc).__name__}: {exc}",
+                error=f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}",
             )
         if stopping.is_set():  # interrupted: its sandbox was killed, so this is not a grade
             return result
-        if out_dir:
+        if out_dir and not result.grader_failed:  # a grader failure is regraded on resume
             stem = feedback_stem(paths[i], keys[i])
             write_feedback(result, Path(out_dir) / "feedback", stem, paths[i])
             _write_atomic(store / f"{keys[i]}.json", json.dumps(result.to_dict(outputs=True)))

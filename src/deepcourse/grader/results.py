@@ -50,6 +50,11 @@ class ManualAnswer:
     answer: str
 
 
+#: How a note or error starts when the grader, not the submission, failed (see ``grader_failed``).
+SANDBOX_START_FAILED = "the sandbox failed to start"
+INTERNAL_ERROR = "internal grader error"
+
+
 @dataclass
 class SubmissionResult:
     """The grade of one submission.
@@ -67,6 +72,17 @@ class SubmissionResult:
     manual: list[ManualAnswer] = field(default_factory=list)
     outputs: list[CellOutput] = field(default_factory=list)
     sandbox_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def grader_failed(self) -> bool:
+        """Whether the grader (its sandbox or its own code) failed, not the submission.
+
+        Such a result is a report, not a grade: a batch does not save it, so a re-run grades
+        the submission again once the machine is fixed.
+        """
+        return self.error.startswith(INTERNAL_ERROR) or any(
+            note.startswith(SANDBOX_START_FAILED) for note in self.notes
+        )
 
     def test(self, grade_id: str) -> TestResult:
         """The result of test cell ``grade_id`` (``"q1"`` finds ``"q1-test"`` too).

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from deepcourse.grader.exceptions import SandboxError, WorkerDied
 from deepcourse.grader.limits import Limits
+from deepcourse.grader.results import SANDBOX_START_FAILED
 
 MAX_RESTARTS = 4
 
@@ -117,7 +118,7 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
         except (WorkerDied, SandboxError, TimeoutError) as exc:
             # Only starting the worker gets here (each cell's failures are caught above): no
             # cell is to blame and a replay would fail the same way.
-            notes.append(f"the sandbox failed to start: {exc}")
+            notes.append(f"{SANDBOX_START_FAILED}: {exc}")
             not_run = f"not run: {exc}"
             break
         finally:
