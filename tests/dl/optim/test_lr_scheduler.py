@@ -143,3 +143,23 @@ def test_one_cycle_rises_to_max_lr_then_falls_to_the_minimum(total, pct_start, m
     assert trace[-1] == pytest.approx(max_lr / 25 / 1e4)  # ... / final_div_factor
     assert (np.diff(trace[: peak + 1]) >= -1e-15).all()  # rises to the peak
     assert (np.diff(trace[peak:]) <= 1e-15).all()  # then only falls
+
+
+def test_linear_lr_with_zero_iterations_stays_at_the_start_factor_like_torch() -> None:
+    rates = {}
+    for source in (optim, torch.optim.lr_scheduler):
+        optimizer = _optimizer("SGD", [torch.zeros(3, requires_grad=True)])
+        scheduler = source.LinearLR(optimizer, start_factor=0.5, total_iters=0)
+        trace = [optimizer.param_groups[0]["lr"]]
+        for _ in range(5):
+            optimizer.step()
+            scheduler.step()
+            trace.append(optimizer.param_groups[0]["lr"])
+        rates[source] = trace
+    assert rates[optim] == pytest.approx(rates[torch.optim.lr_scheduler]) == [0.05] * 6
+
+
+def test_linear_lr_refuses_a_negative_number_of_iterations() -> None:
+    optimizer = _optimizer("SGD", [torch.zeros(3, requires_grad=True)])
+    with pytest.raises(ValueError, match="total_iters must be >= 0"):
+        optim.LinearLR(optimizer, total_iters=-1)

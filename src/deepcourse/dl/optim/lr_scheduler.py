@@ -81,7 +81,8 @@ class LinearLR(LRScheduler):
     r"""Linear warm-up (or decay) of a factor over ``total_iters`` steps, then constant.
 
     $$\gamma_t = \gamma_0 \big(f_s + (f_e - f_s)\min(t, T)/T\big)$$
-    with $f_s$ = ``start_factor``, $f_e$ = ``end_factor``, $T$ = ``total_iters``.
+    with $f_s$ = ``start_factor``, $f_e$ = ``end_factor``, $T$ = ``total_iters``. With $T = 0$
+    the factor stays at $f_s$, as in torch (whose recursive form never reaches $f_e$ then).
     """
 
     def __init__(
@@ -96,11 +97,14 @@ class LinearLR(LRScheduler):
             raise ValueError(f"start_factor must be in (0, 1], got {start_factor!r}")
         if not 0 <= end_factor <= 1:
             raise ValueError(f"end_factor must be in [0, 1], got {end_factor!r}")
+        if total_iters < 0:
+            raise ValueError(f"total_iters must be >= 0 (a number of steps), got {total_iters!r}")
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        progress = min(self.last_epoch, self.total_iters) / self.total_iters
+        T = self.total_iters  # noqa: N806 (the docstring's symbol)
+        progress = min(self.last_epoch, T) / T if T > 0 else 0.0
         factor = self.start_factor + (self.end_factor - self.start_factor) * progress
         return [lr0 * factor for lr0 in self.base_lrs]
 
