@@ -66,7 +66,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(
         self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
-    ):  # noqa: N803
+    ):
         if T_max < 1:
             raise ValueError(f"T_max must be a positive integer, got {T_max!r}")
         self.T_max, self.eta_min = T_max, eta_min
@@ -103,7 +103,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        T = self.total_iters  # noqa: N806 (the docstring's symbol)
+        T = self.total_iters
         progress = min(self.last_epoch, T) / T if T > 0 else 0.0
         factor = self.start_factor + (self.end_factor - self.start_factor) * progress
         return [lr0 * factor for lr0 in self.base_lrs]
