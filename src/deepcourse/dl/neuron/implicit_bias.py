@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from deepcourse.dl.neuron._labels import check_signed_labels
+
 __all__ = ["GDPath", "angle_between", "hard_margin_svm", "logistic_gd_path"]
 
 
@@ -23,8 +25,7 @@ def _check(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y, dtype=np.float64)
     if X.ndim != 2 or y.shape != (len(X),):
         raise ValueError(f"expected X (n, d) and y (n,), got {X.shape} and {y.shape}")
-    if not np.isin(y, [-1.0, 1.0]).all():
-        raise ValueError("labels must be -1 or +1 (map 0/1 labels with 2 * y - 1)")
+    check_signed_labels(y, where="implicit bias")
     return X, y
 
 

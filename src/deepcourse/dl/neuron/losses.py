@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import torch
 
+from deepcourse.dl.neuron._labels import check_signed_labels
 from deepcourse.dl.neuron.activations import sigmoid, softplus
 
 __all__ = [
@@ -116,15 +117,10 @@ def cross_entropy_grad(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tens
     return (softmax(logits) - one_hot) / logits.shape[0]
 
 
-def _check_signs(y: torch.Tensor) -> None:
-    if not bool(((y == 1) | (y == -1)).all()):
-        raise ValueError("hinge: targets must be -1 or +1 (map 0/1 labels with 2 * y - 1)")
-
-
 def hinge(scores: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     r"""Hinge loss of the (soft-margin) SVM: $L = \frac1n \sum_i \max(0, 1 - y_i s_i)$, $y_i = \pm 1$."""
     _same_shape(scores, y, "hinge")
-    _check_signs(y)
+    check_signed_labels(y, where="hinge")
     return torch.clamp(1.0 - y * scores, min=0.0).mean()
 
 

@@ -12,6 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from deepcourse.dl.neuron._labels import check_signed_labels
+
 __all__ = ["Neuron", "PerceptronResult", "fit_full_batch", "perceptron"]
 
 
@@ -43,8 +45,7 @@ def perceptron(X: np.ndarray, y: np.ndarray, *, max_epochs: int = 100) -> Percep
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    if not np.isin(y, [-1.0, 1.0]).all():
-        raise ValueError("perceptron: labels must be -1 or +1 (map 0/1 labels with 2 * y - 1)")
+    check_signed_labels(y, where="perceptron")
     w, b, updates = np.zeros(X.shape[1]), 0.0, 0
     for epoch in range(1, max_epochs + 1):
         mistakes = 0
