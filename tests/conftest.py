@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-COURSE_DIR = REPO_ROOT / "course"
+from tests_support import COURSE_DIR
 
 _NOT_UNIT = {"integration", "e2e", "tutorial"}
 

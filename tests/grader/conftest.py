@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests_support import REPO_ROOT
 
 from deepcourse.grader import Bundle, Limits, release_assignment
 from deepcourse.grader.release import Release
 from deepcourse.grader.source import load_source
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 HW0_SOURCE = REPO_ROOT / "course" / "homework" / "hw0" / "hw0-source.ipynb"
 #: HW0's autograded points per question.
 POINTS = {"q1": 2.0, "q2": 3.0, "q3": 2.0}

@@ -32,6 +32,7 @@ from deepcourse.course.grade_sheet import (
     parse_hw0,
     read_grade_sheet,
 )
+from deepcourse.course.grade_value import decimal_text
 from deepcourse.course.gradebook import grade_text
 from deepcourse.course.policy import Components, GradeResult, compute_final, lowest_exam_for
 
@@ -198,7 +199,7 @@ def what_if(
 def _ceil_2(value) -> str:
     """An exact threshold shown with at most two decimals, rounded up so it still suffices."""
     cents = math.ceil(value * 100)
-    return format((Decimal(cents) / 100).normalize(), "f")
+    return decimal_text(Decimal(cents) / 100)
 
 
 def register(app: typer.Typer) -> None:

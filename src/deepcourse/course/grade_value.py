@@ -27,6 +27,11 @@ class GradeValueError(ValueError):
         return (type(self), (self.text, self.kind))
 
 
+def decimal_text(value: Decimal) -> str:
+    """A number as people write it, exactly: ``54.50`` -> ``54.5``, ``1E+2`` -> ``100``."""
+    return format(value.normalize(), "f")
+
+
 def grade_value(text: str) -> Decimal:
     """Parse a grade written as a plain decimal from 0 to 100, exactly.
 

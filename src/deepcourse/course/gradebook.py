@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from deepcourse.course.exceptions import GradeError
-from deepcourse.course.grade_value import GradeValueError, grade_value
+from deepcourse.course.grade_value import GradeValueError, decimal_text, grade_value
 
 COMPONENTS: tuple[str, ...] = ("hw0", "hw1", "hw2", "hw3", "project", "exam", "practice")
 BINARY_COMPONENTS: frozenset[str] = frozenset({"hw0"})
@@ -119,7 +119,7 @@ def grade_text(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 54.50 -> "54.5", 100.00 -> "100"
+        return decimal_text(value)  # 54.50 -> "54.5", 100.00 -> "100"
     return value
 
 

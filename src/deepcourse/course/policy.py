@@ -34,6 +34,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from deepcourse.course.assessment import PolicyParams
+from deepcourse.course.grade_value import decimal_text
 
 HW_COMPONENTS = ("hw1", "hw2", "hw3")
 
@@ -99,11 +100,6 @@ def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _fmt(value: Decimal) -> str:
-    """A number as people write it: 54.50 -> 54.5, 1E+2 -> 100."""
-    return format(value.normalize(), "f")
-
-
 def _highest_failing_integer(pass_mark: Decimal) -> int:
     return math.ceil(pass_mark) - 1
 
@@ -146,8 +142,8 @@ def compute_final(components: Components, policy: PolicyParams) -> GradeResult:
             status=Status.FAIL,
             rule=Rule.FAIL_RULE,
             explanation=(
-                f"fail rule: {failed} below {_fmt(p)}, so the final is the lower of exam "
-                f"({_fmt(exam)}) and project ({_fmt(project)}) = {_fmt(lower)} -> {final}; "
+                f"fail rule: {failed} below {decimal_text(p)}, so the final is the lower of exam "
+                f"({decimal_text(exam)}) and project ({decimal_text(project)}) = {decimal_text(lower)} -> {final}; "
                 "no homework or bonus counts"
             ),
             contributions={lower_name: lower},
@@ -166,7 +162,8 @@ def compute_final(components: Components, policy: PolicyParams) -> GradeResult:
     final = min(round_half_up(raw), int(policy.final_cap))
     status = Status.PASS if final >= p else Status.FAIL
     terms = " + ".join(
-        f"{_fmt(weights[name])}% x {_fmt(getattr(c, name) or Decimal(0))}" for name in weights
+        f"{decimal_text(weights[name])}% x {decimal_text(getattr(c, name) or Decimal(0))}"
+        for name in weights
     )
     rule = Rule.WEIGHTED_HW3_OPT_OUT if opted_out else Rule.WEIGHTED
     head = "weighted, HW3 opted out" if opted_out else "weighted"
@@ -175,10 +172,10 @@ def compute_final(components: Components, policy: PolicyParams) -> GradeResult:
         status=status,
         rule=rule,
         explanation=(
-            f"{head}: {terms} + bonus {_fmt(policy.bonus_percent)} x "
-            f"{_fmt(c.practice or Decimal(0))}% = {_fmt(raw)} -> {final}"
+            f"{head}: {terms} + bonus {decimal_text(policy.bonus_percent)} x "
+            f"{decimal_text(c.practice or Decimal(0))}% = {decimal_text(raw)} -> {final}"
             + (
-                f" (capped at {_fmt(policy.final_cap)})"
+                f" (capped at {decimal_text(policy.final_cap)})"
                 if round_half_up(raw) > policy.final_cap
                 else ""
             )
