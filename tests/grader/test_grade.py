@@ -42,7 +42,7 @@ def test_a_hidden_test_failure_says_failed_without_revealing_values(bundle, subm
     result = grade_submission(bundle, submission({"q3": code}))
     q3 = result.test("q3")
     assert q3.status is Status.FAILED
-    assert q3.message == "a hidden check failed"
+    assert q3.message == "a hidden test failed"
     assert "cat" not in q3.message
 
 

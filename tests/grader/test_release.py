@@ -40,13 +40,14 @@ def test_the_student_notebook_defines_check_so_public_tests_run_locally(released
 
 def test_the_bundle_holds_expected_values_computed_from_the_solution(released):
     expected = released.bundle.expected
-    assert [e.name for e in expected["q1-test"]] == [
-        "assert squares(3) == [0, 1, 4]",
-        "squares(5)",
-        "assert squares(0) == []",
-        "squares(12)",
-    ]
-    assert [e.hidden for e in expected["q1-test"]] == [False, False, True, True]
+    assert [e.name for e in expected["q1-test"]] == ["squares(5)", "squares(12)"]
+    assert [e.hidden for e in expected["q1-test"]] == [False, True]
+    # The asserts' expected operands are evaluated at release and kept in the bundle.
+    steps = released.bundle.steps["q1-test"]
+    asserts = [s for s in steps if s.kind == "assert"]
+    assert [s.hidden for s in asserts] == [False, True]
+    assert [s.tree["items"][1]["value"]["t"] for s in asserts] == ["list", "list"]
+    assert len(asserts[0].tree["items"][1]["value"]["v"]) == 3
     assert released.bundle_path.stat().st_mode & 0o077 == 0  # private to its owner
 
 
@@ -86,8 +87,24 @@ def test_a_test_without_checks_is_flagged_as_decided_in_the_sandbox(hw0_source, 
     data = json.loads(hw0_source.read_text())
     for cell in data["cells"]:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q3-test":
-            cell["source"] = "assert isinstance(word_counts('a'), dict)"
+            cell["source"] = (
+                "try:\n    word_counts(None)\nexcept AttributeError:\n    pass\n"
+                "else:\n    raise AssertionError('None should be refused')"
+            )
     weak = tmp_path / "weak-source.ipynb"
     weak.write_text(json.dumps(data))
     release = release_assignment(weak, tmp_path / "out")
     assert len(release.warnings) == 1 and "q3-test" in release.warnings[0]
+
+
+def test_an_isinstance_assert_is_decided_by_the_grader_not_flagged(hw0_source, tmp_path):
+    data = json.loads(hw0_source.read_text())
+    for cell in data["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q3-test":
+            cell["source"] = "assert isinstance(word_counts('a'), dict)"
+    source = tmp_path / "typed-source.ipynb"
+    source.write_text(json.dumps(data))
+    release = release_assignment(source, tmp_path / "out")
+    assert release.warnings == ()
+    (step,) = release.bundle.steps["q3-test"]
+    assert step.kind == "assert" and step.tree["k"] == "call"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from deepcourse.grader.exceptions import SubmissionError
+from deepcourse.grader.release import compile_tests
 from deepcourse.grader.source import load_source
 from deepcourse.grader.submission import StudentCell, grading_plan, read_submission
 
@@ -49,13 +50,17 @@ def test_a_file_over_the_size_limit_is_refused_with_a_fix(tmp_path):
         read_submission(path, max_bytes=1000)
 
 
-def test_hidden_tests_run_after_every_student_cell(hw0_source):
+def test_hidden_tests_run_where_they_stand(hw0_source):
     bundle = load_source(hw0_source)
     student = [StudentCell(c.grade_id, c.cell_type, c.public_source) for c in bundle.cells]
     student.append(StudentCell(None, "code", "print('added at the end')"))
-    plan = grading_plan(list(bundle.cells), student).cells
-    hidden = [i for i, c in enumerate(plan) if c.hidden]
-    assert hidden and min(hidden) > max(i for i, c in enumerate(plan) if not c.test)
+    plan = grading_plan(list(bundle.cells), student, compile_tests(bundle)).cells
+    ids = [c.grade_id for c in plan]
+    for i, cell in enumerate(plan):
+        if cell.hidden:  # right among its own cell's steps, before the next cell
+            assert ids[i - 1] == cell.grade_id
+    assert any(c.hidden for c in plan)
+    assert plan[-1].code == "print('added at the end')"
 
 
 def test_locked_cells_come_from_the_assignment_not_the_submission(hw0_source):
@@ -63,7 +68,7 @@ def test_locked_cells_come_from_the_assignment_not_the_submission(hw0_source):
     student = [
         StudentCell(c.grade_id, c.cell_type, "import os; os.system('x')") for c in bundle.cells
     ]
-    plan = grading_plan(list(bundle.cells), student)
+    plan = grading_plan(list(bundle.cells), student, compile_tests(bundle))
     imports = next(c for c in plan.cells if c.grade_id == "imports")
     assert imports.code == "import numpy as np"
     assert any("imports was edited: restored" in n for n in plan.notes)

@@ -16,8 +16,9 @@ from pathlib import Path
 from deepcourse.grader.exceptions import AssignmentError
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.source import CellKind, SourceCell, SourceNotebook
+from deepcourse.grader.testplan import Step
 
-FORMAT = "deepcourse-grading-bundle/1"
+FORMAT = "deepcourse-grading-bundle/2"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Bundle:
     expected: dict[str, list[Expected]] = field(default_factory=dict)
     limits: dict[str, float] = field(default_factory=dict)  # per-assignment overrides
     preload: tuple[str, ...] = ("numpy",)
+    #: each test cell's steps (testplan), with the constants' values found at release
+    steps: dict[str, list[Step]] = field(default_factory=dict)
 
     @property
     def tests(self) -> list[SourceCell]:
@@ -77,6 +80,9 @@ class Bundle:
                 ],
                 "expected": {
                     gid: [e.__dict__ for e in items] for gid, items in self.expected.items()
+                },
+                "steps": {
+                    gid: [step.to_json() for step in steps] for gid, steps in self.steps.items()
                 },
             },
             indent=1,
@@ -124,6 +130,10 @@ class Bundle:
                 expected,
                 data.get("limits", {}),
                 tuple(data.get("preload", ["numpy"])),
+                {
+                    gid: [Step.from_json(step) for step in steps]
+                    for gid, steps in data["steps"].items()
+                },
             )
         except (
             OSError,

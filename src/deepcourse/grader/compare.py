@@ -114,14 +114,10 @@ def _diff(e: object, a: object, rtol: float, atol: float, where: str) -> str | N
         return (
             f"{where}: expected {e!r}, got {a!r} (relative tolerance {rtol:g}, absolute {atol:g})"
         )
-    if isinstance(e, tuple) and type(e).__name__ == "_FrozenItems":
-        if not isinstance(a, tuple) or type(a).__name__ != "_FrozenItems":
+    if isinstance(e, (set, frozenset)):
+        if not isinstance(a, (set, frozenset)):
             return f"{where}: expected a set, got {short(a)}"
-        return (
-            None
-            if sorted(map(repr, e)) == sorted(map(repr, a))
-            else f"{where}: expected {short(set(e))}, got {short(set(a))}"
-        )
+        return None if e == a else f"{where}: expected {short(e)}, got {short(a)}"
     if isinstance(e, (list, tuple)):
         if not isinstance(a, (list, tuple)):
             return f"{where}: expected a {type(e).__name__} of {len(e)}, got {short(a)}"

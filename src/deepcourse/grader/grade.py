@@ -1,11 +1,13 @@
 """Grading one submission: plan, run in the sandbox, compare in the grader, score.
 
-A test cell scores its points when everything it ran finished without an exception and every
-``check`` it made matches the expected value in the bundle. An ``assert L == R`` is rewritten
-(:mod:`rewrite`) into a check of ``L`` against the value ``L`` had with the instructor's
-solution, compared exactly, so ``R`` and ``==`` from the sandbox play no part. Statuses: ``passed``, ``failed`` (a wrong value or a failed
-assertion), ``error`` (another exception, or the cell never ran because the process died),
-``timeout``, ``tampered`` (forged messages or values that are not plain data).
+A test cell scores its points when every step it ran (:mod:`testplan`) passed: each assert step
+holds, as the grader evaluates it (:mod:`verdict`), each exec step raised nothing, and every
+``check`` it made matches the expected value in the bundle. Statuses: ``passed``, ``failed`` (a
+wrong value or a failed assertion), ``error`` (another exception, or the cell never ran because
+the process died), ``timeout``, ``tampered`` (forged messages or values that are not plain data).
+
+Feedback on a hidden test is its status and a fixed sentence written here: nothing the student's
+code chose (an exception's name or text, a type's name, an exit status) reaches it.
 """
 
 from __future__ import annotations
@@ -36,37 +38,45 @@ def _last_line(text: str) -> str:
     return lines[-1][:300] if lines else ""
 
 
+#: The only sentences feedback on a hidden test can say.
+HIDDEN = {
+    Status.FAILED: "a hidden test failed",
+    Status.ERROR: "a hidden test raised an error",
+    Status.TIMEOUT: "a hidden test reached its time limit",
+    Status.TAMPERED: "a hidden test was interfered with",
+}
+
+
+def _fail(status: Status, hidden: bool, message: str) -> _Fail:
+    return _Fail(status, HIDDEN[status] if hidden else message[:2000])
+
+
 def _check_outcome(outcome: Outcome, hidden: bool) -> None:
     if outcome.status == "ok":
         return
     if outcome.status == "timeout":
-        raise _Fail(Status.TIMEOUT, outcome.message or "the test reached its time limit")
+        raise _fail(Status.TIMEOUT, hidden, outcome.message or "the test reached its time limit")
     if outcome.status == "tampered":
-        raise _Fail(Status.TAMPERED, outcome.message)
+        raise _fail(Status.TAMPERED, hidden, outcome.message)
     if outcome.status in ("died", "not-run"):
-        raise _Fail(Status.ERROR, outcome.message or "the test did not run")
+        raise _fail(Status.ERROR, hidden, outcome.message or "the test did not run")
     ename = outcome.error.get("ename", "Error")
-    where = "a hidden test" if hidden else "the test"
-    if ename == "AssertionError":
-        detail = (
-            ""
-            if hidden
-            else (outcome.error.get("evalue") or _last_line(outcome.error.get("traceback", "")))
-        )
-        raise _Fail(Status.FAILED, f"{where} failed" + (f": {detail}" if detail else ""))
-    if hidden:
-        raise _Fail(Status.ERROR, f"{where} raised {ename}")
+    if ename in ("AssertionError", "UngradableValue"):
+        detail = outcome.error.get("evalue") or _last_line(outcome.error.get("traceback", ""))
+        raise _fail(Status.FAILED, hidden, "the test failed" + (f": {detail}" if detail else ""))
     evalue = outcome.error.get("evalue", "")
-    raise _Fail(Status.ERROR, (f"{ename}: {evalue}" if evalue else ename)[:500])
+    raise _fail(Status.ERROR, hidden, (f"{ename}: {evalue}" if evalue else ename)[:500])
 
 
 def _decode(value: object, hidden: bool, what: str):
     if isinstance(value, dict) and value.get("t") == "unsupported":
-        raise _Fail(Status.FAILED, f"{what}: {value.get('why', 'unsupported value')}"[:500])
+        raise _fail(Status.FAILED, hidden, f"{what}: {value.get('why', 'unsupported value')}"[:500])
     try:
         return wire.decode(value)
     except wire.WireError as exc:
-        raise _Fail(Status.TAMPERED, f"{what}: the value sent was not plain data ({exc})") from None
+        raise _fail(
+            Status.TAMPERED, hidden, f"{what}: the value sent was not plain data ({exc})"
+        ) from None
 
 
 def _score_test(
@@ -77,23 +87,20 @@ def _score_test(
         if not items:
             raise _Fail(Status.ERROR, "the test did not run")
         actual: dict[tuple[str, int], object] = {}
+        counts: dict[str, int] = {}  # numbered across the whole cell, as at release
         for cell, outcome in items:
             _check_outcome(outcome, cell.hidden)
-            counts: dict[str, int] = {}
-            for entry in outcome.checks:
+            for entry in outcome.checks[:10_000]:
                 if not (isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)):
-                    raise _Fail(Status.TAMPERED, "a malformed check record was sent")
+                    raise _fail(Status.TAMPERED, cell.hidden, "a malformed check record was sent")
                 n = counts[entry[0]] = counts.get(entry[0], 0) + 1
                 actual.setdefault((entry[0], n), entry[1])
         seen: dict[str, int] = {}
         for exp in expected:
             n = seen[exp.name] = seen.get(exp.name, 0) + 1
-            if exp.hidden:
-                label = "a hidden check"
-            else:
-                label = exp.name if exp.name.startswith("assert ") else f"check {exp.name!r}"
+            label = f"check {exp.name!r}"
             if (exp.name, n) not in actual:
-                raise _Fail(Status.FAILED, f"{label} was never reached")
+                raise _fail(Status.FAILED, exp.hidden, f"{label} was never reached")
             value = _decode(actual[(exp.name, n)], exp.hidden, label)
             verdict = compare(
                 wire.decode(exp.value),
@@ -102,17 +109,15 @@ def _score_test(
                 atol=DEFAULT_ATOL if exp.atol is None else exp.atol,
             )
             if not verdict.ok:
-                raise _Fail(
-                    Status.FAILED,
-                    f"{label} failed" if exp.hidden else f"{label}: {verdict.message}",
-                )
+                raise _fail(Status.FAILED, exp.hidden, f"{label}: {verdict.message}")
     except _Fail as fail:
         return TestResult(grade_id, 0.0, points, fail.status, fail.message, has_hidden)
     return TestResult(grade_id, points, points, Status.PASSED, "", has_hidden)
 
 
 def _outputs(plan: list[PlannedCell], outcomes: list[Outcome]) -> list[CellOutput]:
-    shown = []
+    """One output per executed cell; a test cell's public steps are joined into one."""
+    shown: list[CellOutput] = []
     for cell, outcome in zip(plan, outcomes, strict=True):
         if cell.hidden:
             continue  # hidden tests print nothing a student sees
@@ -124,17 +129,30 @@ def _outputs(plan: list[PlannedCell], outcomes: list[Outcome]) -> list[CellOutpu
             )
         elif outcome.status != "ok":
             error = outcome.message
-        shown.append(
-            CellOutput(
-                cell.grade_id,
-                outcome.status,
-                outcome.stdout,
-                outcome.stderr,
-                outcome.result,
-                error,
-                outcome.dropped,
-            )
+        out = CellOutput(
+            cell.grade_id,
+            outcome.status,
+            outcome.stdout,
+            outcome.stderr,
+            outcome.result,
+            error,
+            outcome.dropped,
         )
+        last = shown[-1] if shown else None
+        if cell.test and last is not None and last.grade_id == cell.grade_id:
+            first_bad = last.status if last.status != "ok" else out.status
+            out = CellOutput(
+                cell.grade_id,
+                first_bad,
+                last.stdout + out.stdout,
+                last.stderr + out.stderr,
+                out.result if out.result is not None else last.result,
+                last.error or out.error,
+                last.dropped + out.dropped,
+            )
+            shown[-1] = out
+        else:
+            shown.append(out)
     return shown
 
 
@@ -186,7 +204,7 @@ def grade_submission(
         return SubmissionResult(
             label, 0.0, bundle.max_score, error=exc.message, sandbox_warnings=warnings_
         )
-    plan = grading_plan(bundle.cells, student)
+    plan = grading_plan(bundle.cells, student, bundle.steps)
     runner_pool = pool or OneShot(limits=effective, preload=bundle.preload)
     outcomes, run_notes = run_plan(plan.cells, pool=runner_pool, limits=effective)
     tests = score_outcomes(bundle, plan.cells, outcomes)

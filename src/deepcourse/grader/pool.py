@@ -83,6 +83,9 @@ class _Session:
     def run(self, code: str, *, timeout: float, test: bool = False) -> dict:
         return self._worker.run(code, timeout=timeout, test=test)
 
+    def request(self, message: dict, *, timeout: float) -> dict:
+        return self._worker.request(message, timeout=timeout)
+
     def kill(self) -> None:
         self._worker.kill()
 

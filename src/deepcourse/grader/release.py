@@ -7,15 +7,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from deepcourse.grader import wire
 from deepcourse.grader.bundle import Bundle, Expected, assignment_settings, source_digest
-from deepcourse.grader.compare import compare
 from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import OneShot
 from deepcourse.grader.runner import PlannedCell, run_plan
 from deepcourse.grader.source import CellKind, SourceNotebook, load_source
 from deepcourse.grader.submission import planned_test
+from deepcourse.grader.testplan import Step, compile_test, module_aliases
 
 
 @dataclass(frozen=True)
@@ -32,19 +31,25 @@ def assignment_name(path: str | Path) -> str:
     return stem[: -len("-source")] if stem.endswith("-source") else stem
 
 
-def _solution_plan(notebook: SourceNotebook) -> list[PlannedCell]:
+def _solution_plan(notebook: SourceNotebook, steps: dict[str, list[Step]]) -> list[PlannedCell]:
     plan: list[PlannedCell] = []
-    hidden: list[PlannedCell] = []
     for c in notebook.cells:
         if c.cell_type != "code":
             continue
         if c.kind is CellKind.TEST:
-            public, hidden_part = planned_test(c)
-            plan.append(public)
-            hidden.extend(hidden_part)
+            plan.extend(planned_test(c, steps[c.grade_id]))
         else:
             plan.append(PlannedCell(c.grade_id, c.source))
-    return plan + hidden  # hidden tests last, as when grading
+    return plan
+
+
+def compile_tests(notebook: SourceNotebook) -> dict[str, list[Step]]:
+    """Every test cell's steps (testplan), with the notebook's imports to resolve names."""
+    modules, imported = module_aliases([c.source for c in notebook.cells if c.cell_type == "code"])
+    return {
+        t.grade_id: compile_test(t.source, modules=modules, imported=imported)
+        for t in notebook.tests
+    }
 
 
 def _describe(outcome) -> str:
@@ -74,37 +79,80 @@ def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> 
         preload,
     )
     effective = bundle.effective_limits(limits)
-    plan = _solution_plan(notebook)
-    outcomes, _ = run_plan(plan, pool=OneShot(limits=effective, preload=preload), limits=effective)
+    bundle.steps = compile_tests(notebook)
+    plan = _solution_plan(notebook, bundle.steps)
+    outcomes, _ = run_plan(
+        plan,
+        pool=OneShot(limits=effective, preload=preload),
+        limits=effective,
+        constants=True,
+    )
+    public_names: dict[str, set[str]] = {}
     for cell, outcome in zip(plan, outcomes, strict=True):
         if outcome.status != "ok":
             err = SolutionFailsTests if cell.test else AssignmentError
+            where = f"cell {cell.grade_id}"
+            if cell.step is not None:
+                where += (
+                    f", line {cell.step.line} ({cell.step.source.strip().splitlines()[0][:80]})"
+                )
             raise err(
-                f"{source}: the solution fails at cell {cell.grade_id}: {_describe(outcome)}",
+                f"{source}: the solution fails at {where}: {_describe(outcome)}",
                 grade_id=cell.grade_id,
                 detail=_describe(outcome),
             )
         if not cell.test:
             continue
-        for left, right, text in outcome.pairs:
-            verdict = compare(wire.decode(right), wire.decode(left), rtol=0.0, atol=0.0)
-            if not verdict.ok:
-                raise SolutionFailsTests(
-                    f"{source}: the solution fails 'assert {text}' in {cell.grade_id}: {verdict.message}",
-                    grade_id=cell.grade_id,
-                    detail=verdict.message,
-                )
         for name, value, tol in outcome.checks:
             if value.get("t") == "unsupported":
                 raise AssignmentError(
                     f"{source}: check({name!r}) in {cell.grade_id}: {value.get('why')}",
                     grade_id=cell.grade_id,
                 )
+            if not cell.hidden:
+                public_names.setdefault(cell.grade_id, set()).add(name)
             tol = tol if isinstance(tol, dict) else {}
             bundle.expected.setdefault(cell.grade_id, []).append(
                 Expected(name, value, tol.get("rtol"), tol.get("atol"), cell.hidden)
             )
+    for gid, names in public_names.items():
+        clash = names & {e.name for e in bundle.expected.get(gid, []) if e.hidden}
+        if clash:  # numbered apart, they would be compared with each other's values
+            raise AssignmentError(
+                f"{source}: check({sorted(clash)[0]!r}) in {gid} is used by both a public and a "
+                "hidden test: give the hidden one its own name",
+                grade_id=gid,
+            )
     return bundle
+
+
+def release_warnings(bundle: Bundle) -> tuple[str, ...]:
+    """Where a verdict is decided inside the sandbox, or hidden test text enters it."""
+    warnings: list[str] = []
+    for t in bundle.tests:
+        steps = bundle.steps.get(t.grade_id, [])
+        graded = any(s.kind == "assert" for s in steps) or bundle.expected.get(t.grade_id)
+        if not graded:
+            warnings.append(
+                f"test {t.grade_id} has no check() and no assert the grader can evaluate: its "
+                "verdict is decided inside the sandbox, where student code can forge it (see "
+                "docs/grader-threat-model.md)"
+            )
+            continue
+        for s in steps:
+            first = s.source.strip().splitlines()[0][:80]
+            if s.kind == "exec" and s.sandbox_verdict:
+                warnings.append(
+                    f"test {t.grade_id}, line {s.line} ({first}): decided inside the sandbox "
+                    "(an assert or raise inside a block, or values that cannot cross as plain "
+                    "data); write it as a top-level assert or check() to have the grader decide"
+                )
+            if s.kind == "exec" and s.leaks_constant:
+                warnings.append(
+                    f"hidden test {t.grade_id}, line {s.line} ({first}): this code runs in the "
+                    "sandbox as text, with a constant in it that student code can read"
+                )
+    return tuple(warnings)
 
 
 CHECK_CELL_ID = "deepcourse-check"
@@ -202,10 +250,4 @@ def release_assignment(
         + "\n",
         encoding="utf-8",
     )
-    weak = tuple(
-        f"test {t.grade_id} has no check() and no 'assert x == y': its verdict is decided inside "
-        "the sandbox, where student code can forge it (see docs/grader-threat-model.md)"
-        for t in bundle.tests
-        if not bundle.expected.get(t.grade_id)
-    )
-    return Release(student, bundle_path, manual, bundle, weak)
+    return Release(student, bundle_path, manual, bundle, release_warnings(bundle))

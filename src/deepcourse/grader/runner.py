@@ -12,21 +12,30 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from deepcourse.grader import wire
+from deepcourse.grader.compare import short
 from deepcourse.grader.exceptions import SandboxError, WorkerDied
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.results import SANDBOX_START_FAILED
+from deepcourse.grader.testplan import Step
+from deepcourse.grader.verdict import Evaluation, Ungradable
 
 MAX_RESTARTS = 4
 
 
 @dataclass(frozen=True)
 class PlannedCell:
-    """One piece of code the grader sends: a student cell, a locked cell or a test."""
+    """One piece of code the grader sends: a student cell, a locked cell or a test step.
+
+    A test cell is several planned cells, one per step (:mod:`testplan`); an ``assert`` step's
+    ``code`` is never sent when grading, only the sandbox leaves of its tree.
+    """
 
     grade_id: str
     code: str
     test: bool = False
     hidden: bool = False
+    step: Step | None = None
 
 
 @dataclass
@@ -40,8 +49,8 @@ class Outcome:
     result: str | None = None
     dropped: int = 0
     checks: list = field(default_factory=list)
-    pairs: list = field(default_factory=list)
     message: str = ""
+    sandbox_fallback: bool = False  # release: an assert whose values cannot cross, run as code
 
 
 def _from_reply(reply: dict) -> Outcome:
@@ -61,15 +70,160 @@ def _from_reply(reply: dict) -> Outcome:
         result=reply.get("result") if isinstance(reply.get("result"), str) else None,
         dropped=reply.get("dropped") if isinstance(reply.get("dropped"), int) else 0,
         checks=reply.get("checks") if isinstance(reply.get("checks"), list) else [],
-        pairs=reply.get("pairs") if isinstance(reply.get("pairs"), list) else [],
         message="the cell reached its time limit" if status == "timeout" else "",
     )
 
 
-def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Outcome], list[str]]:
+class _Forged(Exception):
+    """A reply with a stale nonce in the middle of an assert step: the step forged it."""
+
+
+class _FirstReplyForged(_Forged):
+    """A stale nonce on a step's first reply: the cell before wrote the extra frame."""
+
+
+def run_assertion(worker, step: Step, timeout: float, constants: bool) -> Outcome:
+    """Decide one assert step: its sandbox leaves are evaluated one request each, the rest here.
+
+    Raises what ``worker.request`` raises (a dead or silent worker), and :class:`_Forged`.
+    """
+    stdout: list[str] = []
+    stderr: list[str] = []
+    dropped = 0
+    requests = 0
+
+    def ask(src: str, mode: str) -> object:
+        return wire.decode(fetch(src, mode))
+
+    def fetch(src: str, mode: str) -> dict:
+        nonlocal dropped, requests
+        reply = worker.request(
+            {"op": "eval", "expr": src, "as": mode, "test": True}, timeout=timeout
+        )
+        requests += 1
+        if not reply.get("nonce_ok"):
+            raise _FirstReplyForged() if requests == 1 else _Forged()
+        out = _from_reply(reply)
+        stdout.append(out.stdout)
+        stderr.append(out.stderr)
+        dropped += out.dropped
+        if out.status != "ok":
+            raise _LeafFailed(out)
+        value = reply.get("value")
+        if isinstance(value, dict) and value.get("t") == "unsupported":
+            kind = value.get("type")
+            what = f"a {str(kind)[:100]}" if isinstance(kind, str) and kind != "?" else "a value"
+            raise Ungradable(src, f"{what}, which the grader cannot compare")
+        if not isinstance(value, dict):
+            raise wire.WireError("no value")
+        return value
+
+    def const(node: dict) -> object:
+        if "value" not in node:
+            if not constants:
+                raise RuntimeError("a constant without its value when grading")  # a bug
+            try:
+                raw = fetch(node["src"], "value")
+            except Ungradable:
+                raise _NoPlainData() from None
+            value = wire.decode(raw)
+            node["value"] = raw
+            return value
+        return wire.decode(node["value"])
+
+    evaluation = Evaluation(ask, const)
+
+    def finish(status: str, error: dict | None = None, message: str = "") -> Outcome:
+        return Outcome(
+            status,
+            error=error or {},
+            stdout="".join(stdout),
+            stderr="".join(stderr),
+            dropped=dropped,
+            message=message,
+        )
+
+    try:
+        holds = evaluation.holds(step.tree)
+        if constants:  # every constant a later submission might need, not just this path's
+            for node in _constant_nodes(step.tree):
+                const(node)
+    except (SandboxError, WorkerDied, TimeoutError, _Forged):
+        raise  # the worker's state is unknown: run_plan decides
+    except _LeafFailed as failed:
+        return finish(failed.outcome.status, failed.outcome.error, failed.outcome.message)
+    except _NoPlainData:
+        return _in_sandbox(worker, step, timeout)
+    except Ungradable as exc:
+        if constants:
+            return _in_sandbox(worker, step, timeout)
+        return finish("error", {"ename": "UngradableValue", "evalue": f"{exc.src} is {exc.why}"})
+    except wire.WireError as exc:
+        return finish("tampered", message=f"the value sent was not plain data ({exc})")
+    except AssertionError as exc:  # nose's and numpy.testing's assertion functions
+        return finish("error", {"ename": "AssertionError", "evalue": str(exc)[:2000]})
+    except Exception as exc:  # noqa: BLE001 - what Python raises evaluating the assertion
+        return finish("error", {"ename": type(exc).__name__, "evalue": str(exc)[:500]})
+    if holds:
+        return finish("ok")
+    message = ""
+    if step.message is not None:
+        try:
+            text = evaluation(step.message)
+            message = text if isinstance(text, str) else short(text)
+        except Exception:  # noqa: BLE001 - a failing message does not change the verdict
+            message = ""
+    seen = evaluation.describe()
+    detail = step.source.strip().splitlines()[0][:300]
+    detail += f" ({seen})" if seen else ""
+    detail += f": {message[:500]}" if message else ""
+    return finish("error", {"ename": "AssertionError", "evalue": detail})
+
+
+class _LeafFailed(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.status)
+        self.outcome = outcome
+
+
+class _NoPlainData(Exception):
+    """At release: a constant that cannot be stored as plain data."""
+
+
+def _constant_nodes(tree: dict | None) -> list[dict]:
+    found: list[dict] = []
+    stack = [tree] if tree else []
+    while stack:
+        node = stack.pop()
+        if node.get("k") == "const":
+            found.append(node)
+        stack.extend(node.get("items", []))
+        stack.extend(node.get("args", []))
+        stack.extend(node.get("kwargs", {}).values())
+        stack.extend(node[k] for k in ("item", "left", "right") if k in node)
+    return found
+
+
+def _in_sandbox(worker, step: Step, timeout: float) -> Outcome:
+    """At release: an assertion over values that cannot cross as plain data is decided by
+    running it as code (release warns: the sandbox decides it)."""
+    step.kind, step.tree, step.message, step.sandbox_verdict = "exec", None, None, True
+    reply = worker.run(step.source, timeout=timeout, test=True)
+    if not reply.get("nonce_ok"):
+        raise _Forged()
+    outcome = _from_reply(reply)
+    outcome.sandbox_fallback = True
+    return outcome
+
+
+def run_plan(
+    plan: list[PlannedCell], *, pool, limits: Limits, constants: bool = False
+) -> tuple[list[Outcome], list[str]]:
     """Execute ``plan`` and return one :class:`Outcome` per cell, and notes on restarts.
 
     ``pool`` is anything with ``acquire() -> Worker`` (:mod:`deepcourse.grader.pool`).
+    ``constants``: evaluate the assert steps' constants in the sandbox and record them in the
+    steps (at release, with the instructor's solution); when grading they come from the bundle.
     """
     deadline = time.monotonic() + limits.submission_seconds
     fatal: dict[int, Outcome] = {}
@@ -89,10 +243,31 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
                 left = deadline - time.monotonic()
                 if left <= 1:
                     break
+                timeout = min(limits.cell_seconds, left)
                 try:
-                    reply = worker.run(
-                        cell.code, timeout=min(limits.cell_seconds, left), test=cell.test
+                    if cell.step is not None and cell.step.kind == "const" and not constants:
+                        outcomes[i] = Outcome("ok")  # lives in the bundle: never sent
+                        continue
+                    if cell.step is not None and cell.step.kind == "assert":
+                        outcomes[i] = run_assertion(worker, cell.step, timeout, constants)
+                        previous = i
+                        continue
+                    reply = worker.run(cell.code, timeout=timeout, test=cell.test)
+                except _FirstReplyForged:
+                    # The cell before wrote an extra frame, taken as its reply: blame it.
+                    i = previous if previous is not None else i
+                    outcomes.pop(i, None)
+                    fatal[i] = Outcome(
+                        "tampered", message="the cell wrote forged messages to the grader's channel"
                     )
+                    killed_at = i
+                    break
+                except _Forged:
+                    fatal[i] = Outcome(
+                        "tampered", message="the cell wrote forged messages to the grader's channel"
+                    )
+                    killed_at = i
+                    break
                 except TimeoutError:
                     fatal[i] = Outcome(
                         "timeout", message="the cell reached its time limit and was stopped"
@@ -125,10 +300,13 @@ def run_plan(plan: list[PlannedCell], *, pool, limits: Limits) -> tuple[list[Out
             worker.close()
         if killed_at is None:
             break
-        notes.append(
-            f"cell {plan[killed_at].grade_id}: {fatal[killed_at].message}; "
-            "the notebook was re-run without it"
+        culprit = plan[killed_at]
+        why = (
+            "a hidden test stopped the notebook's process"  # nothing it chose may show
+            if culprit.hidden
+            else fatal[killed_at].message
         )
+        notes.append(f"cell {culprit.grade_id}: {why}; the notebook was re-run without it")
         if time.monotonic() >= deadline - 1:
             break
     final: list[Outcome] = []

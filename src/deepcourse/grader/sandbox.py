@@ -335,9 +335,15 @@ class Worker:
             TimeoutError: no reply within ``timeout`` plus a grace period (the worker is killed).
             SandboxError: a malformed or oversized frame (treated as tampering).
         """
+        return self.request({"op": "run", "code": code, "test": test}, timeout=timeout)
+
+    def request(self, message: dict, *, timeout: float) -> dict:
+        """Send one request (``run``, ``eval``) with a fresh nonce; the reply has ``nonce_ok``.
+
+        Raises: as :meth:`run`.
+        """
         nonce = secrets.token_hex(16)
-        request = {"op": "run", "nonce": nonce, "code": code, "test": test, "timeout": timeout}
-        self._write_frame(request)
+        self._write_frame({**message, "nonce": nonce, "timeout": timeout})
         try:
             reply = self._read_frame(time.monotonic() + timeout + 2.0)
         except TimeoutError:

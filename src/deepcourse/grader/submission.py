@@ -13,9 +13,9 @@ from pathlib import Path
 
 from deepcourse.grader.exceptions import SubmissionError
 from deepcourse.grader.limits import MiB
-from deepcourse.grader.rewrite import rewrite_test
 from deepcourse.grader.runner import PlannedCell
 from deepcourse.grader.source import CellKind, SourceCell
+from deepcourse.grader.testplan import Step
 
 MAX_SUBMISSION_BYTES = 64 * MiB
 
@@ -92,22 +92,22 @@ class Plan:
     manual: dict[str, str]  # grade_id -> the student's answer
 
 
-def planned_test(cell: SourceCell) -> tuple[PlannedCell, list[PlannedCell]]:
-    """What a test cell runs, at release and when grading alike: its public part where it
-    stands, and its hidden part (if any), which goes after every other cell."""
-    public = PlannedCell(cell.grade_id, rewrite_test(cell.public_source), test=True)
-    if not cell.hidden_source.strip():
-        return public, []
-    return public, [
-        PlannedCell(cell.grade_id, rewrite_test(cell.hidden_source), test=True, hidden=True)
+def planned_test(cell: SourceCell, steps: list[Step]) -> list[PlannedCell]:
+    """What a test cell runs, at release and when grading alike: its steps, in order, hidden
+    ones where they stand (:mod:`testplan`)."""
+    return [
+        PlannedCell(cell.grade_id, step.source, test=True, hidden=step.hidden, step=step)
+        for step in steps
     ]
 
 
-def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> Plan:
+def grading_plan(
+    source_cells: list[SourceCell], student: list[StudentCell], steps: dict[str, list[Step]]
+) -> Plan:
     """Decide what runs: the student's answers and added cells, everything else from the source.
 
-    Public test code runs where the test cell stands; hidden test code runs after every other
-    cell, so no student code runs after it has been sent.
+    Test cells run where they stand, as the steps the bundle holds (``steps``: grade_id ->
+    steps), so no expected value and no whole hidden test is ever sent to the sandbox.
     """
     known = {c.grade_id: c for c in source_cells}
     by_id: dict[str, StudentCell] = {}
@@ -126,7 +126,6 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
         elif cell.cell_type == "code" and cell.source.strip():
             extras.setdefault(anchor, []).append(cell)
     plan: list[PlannedCell] = [PlannedCell("added-cell", c.source) for c in extras.get(None, [])]
-    hidden: list[PlannedCell] = []
     manual: dict[str, str] = {}
     for src in source_cells:
         mine = by_id.get(src.grade_id)
@@ -160,10 +159,8 @@ def grading_plan(source_cells: list[SourceCell], student: list[StudentCell]) -> 
                 notes.append(f"locked cell {src.grade_id} was edited: restored from the assignment")
             if src.cell_type == "code":
                 if src.kind is CellKind.TEST:
-                    public, hidden_part = planned_test(src)
-                    plan.append(public)
-                    hidden.extend(hidden_part)
+                    plan.extend(planned_test(src, steps.get(src.grade_id, [])))
                 else:
                     plan.append(PlannedCell(src.grade_id, expected))
         plan.extend(PlannedCell("added-cell", c.source) for c in extras.get(src.grade_id, []))
-    return Plan(plan + hidden, notes, manual)
+    return Plan(plan, notes, manual)

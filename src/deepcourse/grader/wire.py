@@ -90,8 +90,10 @@ def encode(value: object, _depth: int = 0, _budget: _Budget | None = None) -> di
         return {"t": "bytes", "b64": base64.b64encode(value).decode("ascii")}
     if t in (list, tuple, set, frozenset):
         items = [encode(v, _depth + 1, budget) for v in list(value)]
-        kind = {list: "list", tuple: "tuple", set: "set", frozenset: "set"}[t]
+        kind = {list: "list", tuple: "tuple", set: "set", frozenset: "frozenset"}[t]
         return {"t": kind, "v": items}
+    if isinstance(value, type):  # a class: crosses by its qualified name only
+        return {"t": "type", "v": _qualname(value)}
     if t is dict:
         return {
             "t": "dict",
@@ -104,7 +106,7 @@ def encode(value: object, _depth: int = 0, _budget: _Budget | None = None) -> di
     if np is not None:
         if t is np.ndarray:
             return _ndarray(value, budget)
-        if isinstance(value, np.generic) and t.__module__ == "numpy":
+        if isinstance(value, np.generic) and t is np.dtype(t).type:  # no subclasses
             return (
                 encode(value.item(), _depth + 1, budget)
                 if value.dtype.kind in _NUMERIC_KINDS
@@ -117,6 +119,84 @@ def encode(value: object, _depth: int = 0, _budget: _Budget | None = None) -> di
             arr = arr.float()
         return {**_ndarray(arr.numpy(), budget), "torch": True}
     return _fail(value)
+
+
+def _qualname(cls: type) -> str:
+    module = getattr(cls, "__module__", "") or ""
+    name = getattr(cls, "__qualname__", "") or getattr(cls, "__name__", "?")
+    return f"{module}.{name}"[:200] if module != "builtins" else str(name)[:200]
+
+
+_ABSTRACT = (
+    ("numbers", ("Number", "Complex", "Real", "Rational", "Integral")),
+    (
+        "collections.abc",
+        (
+            "Iterable",
+            "Iterator",
+            "Sized",
+            "Container",
+            "Collection",
+            "Sequence",
+            "MutableSequence",
+            "Mapping",
+            "MutableMapping",
+            "Set",
+            "MutableSet",
+            "Callable",
+            "Hashable",
+            "Generator",
+        ),
+    ),
+)
+
+
+def encode_type(value: object) -> dict:
+    """What ``isinstance`` needs of ``value``: its classes' names, and the abstract base classes
+    of ``numbers`` and ``collections.abc`` it is an instance of (they are not in the MRO)."""
+    names = [_qualname(c) for c in type(value).__mro__][:64]
+    for module_name, classes in _ABSTRACT:
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        for cls_name in classes:
+            cls = getattr(module, cls_name, None)
+            try:
+                if cls is not None and isinstance(value, cls):
+                    names.append(f"{module_name}.{cls_name}")
+            except Exception:  # noqa: BLE001 - a hostile __class__ or registry
+                pass
+    return {"t": "mro", "v": names}
+
+
+class TypeRef:
+    """A class, as the grader sees it: its qualified name (``int``, ``numpy.ndarray``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TypeRef) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("TypeRef", self.name))
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+
+class MroInfo:
+    """What ``isinstance(value, T)`` needs of a value: the names of the classes it is one of."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = tuple(names)
+
+    def __repr__(self) -> str:
+        return f"<a {self.names[0] if self.names else '?'}>"
 
 
 def _fail(value: object) -> dict:
@@ -157,11 +237,19 @@ def decode(data: object, _depth: int = 0):
             return data["v"]
         if t == "bytes":
             return base64.b64decode(data["b64"], validate=True)
-        if t in ("list", "tuple", "set"):
+        if t in ("list", "tuple"):
             items = [decode(v, _depth + 1) for v in data["v"]]
-            if t == "set":
-                return _FrozenItems(items)
             return items if t == "list" else tuple(items)
+        if t in ("set", "frozenset"):
+            items = [_hashable(decode(v, _depth + 1)) for v in data["v"]]
+            return set(items) if t == "set" else frozenset(items)
+        if t in ("type", "mro"):
+            names = [data["v"]] if t == "type" else data["v"]
+            if not isinstance(names, list) or not all(
+                isinstance(n, str) and len(n) <= 200 for n in names[:64]
+            ):
+                raise WireError(f"malformed {t}")
+            return TypeRef(names[0]) if t == "type" else MroInfo(names[:80])
         if t == "dict":
             return {_hashable(decode(k, _depth + 1)): decode(v, _depth + 1) for k, v in data["v"]}
         if t == "ndarray":
@@ -180,10 +268,6 @@ def decode(data: object, _depth: int = 0):
     except (KeyError, TypeError, ValueError) as exc:
         raise WireError(f"malformed value ({exc})") from None
     raise WireError(f"unknown value tag {str(t)[:40]!r}")
-
-
-class _FrozenItems(tuple):
-    """A decoded set: compared without regard to order."""
 
 
 def _hashable(key):

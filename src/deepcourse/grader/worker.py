@@ -7,9 +7,13 @@ drops to an unprivileged uid if it starts as root, pre-imports the assignment's 
 at a time, as length-prefixed JSON frames::
 
     grader -> worker   {"op": "run", "nonce": str, "code": str, "test": bool, "timeout": float}
+                       {"op": "eval", "nonce": str, "expr": str, "as": "value"|"mro"|"str", ...}
     worker -> grader   {"nonce": str, "status": "ok"|"error"|"timeout", "error": {...},
                         "stdout": str, "stderr": str, "dropped": int, "result": str|None,
-                        "checks": [[name, value]], "pairs": [[left, right, text]]}
+                        "checks": [[name, value, tolerances]], "value": encoded (eval only)}
+
+An ``eval`` request carries one expression of a test (a sandbox leaf, see testplan.py): the
+expected values and the rest of the test never enter the sandbox.
 
 Values of ``check(name, value)`` are encoded with :func:`wire.encode` when ``check`` is called;
 they are compared by the grader, never here. Everything this file keeps is captured before any
@@ -123,6 +127,20 @@ def _split_last_expression(code: str, filename: str):
         last = ast.Expression(tree.body.pop().value)
     body = compile(tree, filename, "exec")
     return body, (compile(last, filename, "eval") if last is not None else None)
+
+
+def _encode_as(value, mode: str) -> dict:
+    """A sandbox leaf's value for the grader: as plain data, its classes, or its ``str``."""
+    if mode == "mro":
+        return _wire.encode_type(value)
+    if mode == "str":
+        value = str(value)[:2000]
+    try:
+        return _encode(value)
+    except _WireError as exc:
+        return {"t": "unsupported", "why": str(exc)[:300], "type": _wire._qualname(type(value))}
+    except Exception as exc:  # noqa: BLE001 - a value whose conversion raises
+        return {"t": "unsupported", "why": f"{type(exc).__name__} while converting", "type": "?"}
 
 
 def _on_alarm(signum, frame):
@@ -274,7 +292,7 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
     module.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = module
     ns = module.__dict__
-    state = {"checks": [], "pairs": []}
+    state = {"checks": []}
 
     def check(name, value, *, rtol=None, atol=None):
         """Record ``value`` under ``name`` for the grader to compare with the expected value.
@@ -290,19 +308,6 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
             encoded = {"t": "unsupported", "why": f"{type(exc).__name__}: {exc}"}
         state["checks"].append([str(name), encoded, {"rtol": rtol, "atol": atol}])
 
-    def assert_eq(left, right, text):
-        """``assert left == right`` in a test cell, rewritten: ``left`` becomes a check.
-
-        The grader compares ``left`` with the value the instructor's solution produced (exactly),
-        never trusting ``==`` in here; ``right`` is kept only to validate the solution at release.
-        """
-        check(f"assert {text}", left, rtol=0.0, atol=0.0)
-        try:
-            encoded = _encode(right)
-        except Exception as exc:  # noqa: BLE001
-            encoded = {"t": "unsupported", "why": str(exc)}
-        state["pairs"].append([state["checks"][-1][1], encoded, str(text)])
-
     ns["check"] = check
     signal.signal(signal.SIGALRM, _on_alarm)
     _send(fd_out, {"op": "ready", "pid": os.getpid(), "uid": os.getuid(), "session": session})
@@ -314,22 +319,30 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
         if request is None or request.get("op") == "exit":
             return
         counter += 1
-        state["checks"], state["pairs"] = [], []
-        if request.get("test"):
+        state["checks"] = []
+        op = request.get("op", "run")
+        mode = request.get("as") or "value"
+        if request.get("test") or op == "eval":
             ns["check"] = check
-            ns["_deepcourse_assert_eq"] = assert_eq
         out, err = _Capture(output_limit), _Capture(output_limit)
         reply = {"nonce": request.get("nonce"), "status": "ok", "result": None}
         sys.stdout, sys.stderr = out, err
         try:
             _setitimer(signal.ITIMER_REAL, float(request.get("timeout", 60)))
             try:
-                body, last = _split_last_expression(request["code"], f"<cell {counter}>")
-                exec(body, ns)
-                if last is not None:
-                    value = eval(last, ns)
-                    if value is not None:
-                        reply["result"] = repr(value)[:output_limit]
+                if op == "eval":
+                    expr = request["expr"]
+                    request = None  # nothing of the grader's request stays reachable
+                    value = eval(compile(expr, f"<cell {counter}>", "eval"), ns)
+                    reply["value"] = _encode_as(value, mode)
+                else:
+                    body, last = _split_last_expression(request["code"], f"<cell {counter}>")
+                    request = None
+                    exec(body, ns)
+                    if last is not None:
+                        value = eval(last, ns)
+                        if value is not None:
+                            reply["result"] = repr(value)[:output_limit]
             finally:
                 _setitimer(signal.ITIMER_REAL, 0)
         except CellTimeout:
@@ -355,7 +368,6 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
             stderr=err.getvalue(),
             dropped=out.dropped + err.dropped,
             checks=list(state["checks"]),
-            pairs=list(state["pairs"]),
         )
         _send(fd_out, reply)
 

@@ -26,7 +26,7 @@ def test_an_object_whose_eq_is_always_true_does_not_pass(grade_hostile):
     result = grade_hostile({"q1": code})
     assert result.score == 5
     assert result.test("q1").status is Status.FAILED
-    assert "cannot grade a value of type" in result.test("q1").message
+    assert "cannot compare" in result.test("q1").message
 
 
 def test_a_float_subclass_whose_eq_is_always_true_does_not_pass(grade_hostile):
@@ -127,9 +127,9 @@ def test_forging_frames_on_the_grader_channel_is_detected(grade_hostile):
         "real = squares\n"
         "def squares(n):\n"
         "    frame = sys._getframe(1)\n"
-        "    while frame is not None and 'request' not in frame.f_locals:\n"
+        "    while frame is not None and 'reply' not in frame.f_locals:\n"
         "        frame = frame.f_back\n"
-        "    nonce = frame.f_locals['request']['nonce'] if frame else 'unknown'\n"
+        "    nonce = frame.f_locals['reply']['nonce'] if frame else 'unknown'\n"
         "    body = json.dumps({'nonce': nonce, 'status': 'ok', 'checks': [], 'pairs': []}).encode()\n"
         "    os.write(config['fd_out'], struct.pack('>I', len(body)) + body)\n"
         "    return real(n)\n"
