@@ -300,6 +300,20 @@ class _Builder:
             return all(
                 p is None or self.is_constant(p) for p in (node.lower, node.upper, node.step)
             )
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            bound = {
+                n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
+            }
+            saved = set(self.scope.constants)
+            self.scope.constants |= bound
+            try:
+                parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+                return all(
+                    self.is_constant(g.iter) and all(self.is_constant(c) for c in g.ifs)
+                    for g in node.generators
+                ) and all(self.is_constant(p) for p in parts)
+            finally:
+                self.scope.constants = saved
         if isinstance(node, ast.Call):
             dotted = self.scope.dotted(node.func)
             if dotted is None or _STATEFUL.search(dotted):
