@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deepcourse.grader import support
 from deepcourse.grader.exceptions import AssignmentError
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.source import CellKind, SourceCell, SourceNotebook
@@ -41,6 +42,7 @@ class Bundle:
     expected: dict[str, list[Expected]] = field(default_factory=dict)
     limits: dict[str, float] = field(default_factory=dict)  # per-assignment overrides
     preload: tuple[str, ...] = ("numpy",)
+    files: dict[str, bytes] = field(default_factory=dict)  # supporting files (support.py)
 
     @property
     def tests(self) -> list[SourceCell]:
@@ -78,6 +80,7 @@ class Bundle:
                 "expected": {
                     gid: [e.__dict__ for e in items] for gid, items in self.expected.items()
                 },
+                "files": support.encode(self.files),
             },
             indent=1,
         )
@@ -124,6 +127,7 @@ class Bundle:
                 expected,
                 data.get("limits", {}),
                 tuple(data.get("preload", ["numpy"])),
+                support.decode(data.get("files") or {}),
             )
         except (
             OSError,
@@ -132,6 +136,7 @@ class Bundle:
             KeyError,
             TypeError,
             ValueError,
+            AttributeError,
         ) as exc:
             raise AssignmentError(
                 f"{p}: cannot read the grading bundle ({exc})", path=str(p)

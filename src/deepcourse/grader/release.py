@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from deepcourse.grader import wire
+from deepcourse.grader import support, wire
 from deepcourse.grader.bundle import Bundle, Expected, assignment_settings, source_digest
 from deepcourse.grader.compare import compare
 from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
@@ -56,8 +57,28 @@ def _describe(outcome) -> str:
     return outcome.message or outcome.status
 
 
-def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> Bundle:
+def _digest(notebook: SourceNotebook, files: dict[str, bytes]) -> str:
+    """The source's digest, and its supporting files' when it has any (a changed data file
+    makes a resumed batch grade again)."""
+    digest = source_digest(notebook)
+    if not files:
+        return digest
+    h = hashlib.sha256(digest.encode())
+    for name, data in sorted(files.items()):
+        h.update(f"\0{name}\0{len(data)}\0".encode() + data)
+    return h.hexdigest()
+
+
+def build_bundle(
+    source: str | Path,
+    *,
+    limits: Limits | dict | None = None,
+    exclude: tuple[str | Path, ...] = (),
+) -> Bundle:
     """Run the source's solutions and tests in a sandbox and record the expected values.
+
+    The source's supporting files (:mod:`support`; ``exclude``: folders not to take) go into
+    the bundle and are in the sandbox's working folder, with ``NBGRADER_EXECUTION=validate``.
 
     Raises:
         AssignmentError: the source is malformed or a non-test cell fails.
@@ -65,17 +86,23 @@ def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> 
     """
     notebook = load_source(source)
     settings, preload = assignment_settings(notebook)
+    files = support.collect(source, notebook.metadata, exclude=exclude)
     bundle = Bundle(
         assignment_name(source),
-        source_digest(notebook),
+        _digest(notebook, files),
         list(notebook.cells),
         {},
         settings,
         preload,
+        files,
     )
     effective = bundle.effective_limits(limits)
     plan = _solution_plan(notebook)
-    outcomes, _ = run_plan(plan, pool=OneShot(limits=effective, preload=preload), limits=effective)
+    with support.materialized(files) as folder:
+        pool = OneShot(
+            limits=effective, preload=preload, assignment_dir=folder, execution="validate"
+        )
+        outcomes, _ = run_plan(plan, pool=pool, limits=effective)
     for cell, outcome in zip(plan, outcomes, strict=True):
         if outcome.status != "ok":
             err = SolutionFailsTests if cell.test else AssignmentError
@@ -119,8 +146,11 @@ CHECK_CELL = (
 def student_notebook(notebook: SourceNotebook) -> dict:
     """The student version: solutions replaced by prompts, hidden tests removed, locks set.
 
-    A locked first code cell defines ``check`` so that public tests run in the student's own
-    Jupyter; the grader ignores that cell and supplies its own ``check``.
+    As nbgrader's ``generate_assignment`` does: tests, task and locked cells become read-only and
+    undeletable, answer cells undeletable; ordinary cells (no nbgrader role) are left as they
+    are, editable and without an id. A locked first code cell defines ``check`` so that public
+    tests run in the student's own Jupyter; the grader ignores that cell and supplies its own
+    ``check``.
     """
     data = copy.deepcopy(notebook.raw)
     for raw, cell in zip(data["cells"], notebook.cells, strict=True):
@@ -129,17 +159,19 @@ def student_notebook(notebook: SourceNotebook) -> dict:
         if raw.get("cell_type") == "code":
             raw["outputs"] = []
             raw["execution_count"] = None
+        if cell.kind is CellKind.PLAIN:
+            continue
         meta = raw.setdefault("metadata", {})
         nb = meta.setdefault("nbgrader", {"schema_version": 3})
         nb["grade_id"] = cell.grade_id
         nb.setdefault("schema_version", 3)
-        locked = cell.kind in (CellKind.TEST, CellKind.LOCKED)
+        locked = cell.kind in (CellKind.TEST, CellKind.LOCKED, CellKind.TASK)
         nb["locked"] = locked
         nb.setdefault("solution", cell.kind in (CellKind.SOLUTION, CellKind.MANUAL))
         nb.setdefault("grade", cell.kind in (CellKind.TEST, CellKind.MANUAL))
+        meta["deletable"] = False
         if locked:
             meta["editable"] = False
-            meta["deletable"] = False
     data.get("metadata", {}).pop("deepcourse", None)
     if any("check(" in c.public_source for c in notebook.tests):
         data["cells"].insert(
@@ -169,17 +201,26 @@ def student_notebook(notebook: SourceNotebook) -> dict:
 def release_assignment(
     source: str | Path, out_dir: str | Path, *, limits: Limits | dict | None = None
 ) -> Release:
-    """Write ``<name>.ipynb`` (students), ``<name>.bundle.json`` and ``<name>.manual.json`` (staff).
+    """Write ``<name>.ipynb`` and the supporting files (students), ``<name>.bundle.json`` and
+    ``<name>.manual.json`` (staff).
 
     Raises:
         AssignmentError, SolutionFailsTests: see :func:`build_bundle`.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    bundle = build_bundle(source, limits=limits)
+    bundle = build_bundle(source, limits=limits, exclude=(out,))
     notebook = load_source(source)
     name = bundle.name
     student = out / f"{name}.ipynb"
+    clash = {student.name, f"{name}.bundle.json", f"{name}.manual.json"} & set(bundle.files)
+    if clash:
+        raise AssignmentError(
+            f"{source}: the supporting file {sorted(clash)[0]!r} has the name of a released "
+            "file; rename it",
+            path=str(source),
+        )
+    support.write(bundle.files, out)
     student.write_text(
         json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8",
@@ -191,8 +232,10 @@ def release_assignment(
             [
                 {
                     "grade_id": c.grade_id,
+                    "kind": str(c.kind),
                     "points": c.points,
                     "cell_type": c.cell_type,
+                    # a task's answer is in the student's cells after it; this is the question
                     "prompt": c.public_source,
                 }
                 for c in notebook.manual
@@ -208,4 +251,4 @@ def release_assignment(
         for t in bundle.tests
         if not bundle.expected.get(t.grade_id)
     )
-    return Release(student, bundle_path, manual, bundle, weak)
+    return Release(student, bundle_path, manual, bundle, notebook.warnings + weak)
