@@ -278,8 +278,17 @@ def _prepare_assignment(config: dict) -> None:
     import tempfile
 
     if config.get("fresh_cwd"):  # no sandbox: never write into the grader's own folder
-        os.chdir(tempfile.mkdtemp(prefix="deepcourse-student-"))
-    shutil.copytree(folder, os.getcwd(), dirs_exist_ok=True)
+        import atexit
+
+        scratch = tempfile.mkdtemp(prefix="deepcourse-student-")
+        atexit.register(shutil.rmtree, scratch, True)
+        os.chdir(scratch)
+    here = os.getcwd()
+    for root, _dirs, files in os.walk(folder):  # the student's own, writable copies
+        target = os.path.normpath(os.path.join(here, os.path.relpath(root, folder)))
+        os.makedirs(target, exist_ok=True)
+        for name in files:
+            shutil.copyfile(os.path.join(root, name), os.path.join(target, name))
 
 
 def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
