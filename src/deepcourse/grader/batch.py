@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from deepcourse.grader import support
 from deepcourse.grader.bundle import Bundle
 from deepcourse.grader.grade import grade_submission
 from deepcourse.grader.limits import Limits
@@ -112,23 +113,26 @@ def grade_batch(
         return result
 
     workers = max(1, min(jobs, len(todo)))
-    pool = make_pool(size=workers, limits=effective, preload=bundle.preload)
-    executor = ThreadPoolExecutor(max_workers=workers)
-    try:
-        futures = {executor.submit(one, i, pool): i for i in todo}
-        for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            done += 1
-            if progress:
-                progress(done, len(paths), results[i])
-    except BaseException:
-        # Ctrl-C or a failing progress callback: keep what is saved, grade nothing more, and
-        # kill the running sandboxes so the threads end at once without saving half-grades.
-        stopping.set()
-        executor.shutdown(wait=False, cancel_futures=True)
-        pool.close(kill_busy=True)
-        raise
-    executor.shutdown()
-    pool.close()
+    with support.materialized(bundle.files) as folder:
+        pool = make_pool(
+            size=workers, limits=effective, preload=bundle.preload, assignment_dir=folder
+        )
+        executor = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures = {executor.submit(one, i, pool): i for i in todo}
+            for future in as_completed(futures):
+                i = futures[future]
+                results[i] = future.result()
+                done += 1
+                if progress:
+                    progress(done, len(paths), results[i])
+        except BaseException:
+            # Ctrl-C or a failing progress callback: keep what is saved, grade nothing more, and
+            # kill the running sandboxes so the threads end at once without saving half-grades.
+            stopping.set()
+            executor.shutdown(wait=False, cancel_futures=True)
+            pool.close(kill_busy=True)
+            raise
+        executor.shutdown()
+        pool.close()
     return [r for r in results if r is not None]

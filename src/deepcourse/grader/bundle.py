@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deepcourse.grader import support
 from deepcourse.grader.exceptions import AssignmentError
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.source import CellKind, SourceCell, SourceNotebook
@@ -44,6 +45,7 @@ class Bundle:
     preload: tuple[str, ...] = ("numpy",)
     #: each test cell's steps (testplan), with the constants' values found at release
     steps: dict[str, list[Step]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # supporting files (support.py)
 
     @property
     def tests(self) -> list[SourceCell]:
@@ -84,6 +86,7 @@ class Bundle:
                 "steps": {
                     gid: [step.to_json() for step in steps] for gid, steps in self.steps.items()
                 },
+                "files": support.encode(self.files),
             },
             indent=1,
         )
@@ -134,6 +137,7 @@ class Bundle:
                     gid: [Step.from_json(step) for step in steps]
                     for gid, steps in data["steps"].items()
                 },
+                support.decode(data.get("files") or {}),
             )
         except (
             OSError,
@@ -142,6 +146,7 @@ class Bundle:
             KeyError,
             TypeError,
             ValueError,
+            AttributeError,
         ) as exc:
             raise AssignmentError(
                 f"{p}: cannot read the grading bundle ({exc})", path=str(p)

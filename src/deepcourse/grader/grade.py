@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deepcourse.grader import wire
+from deepcourse.grader import support, wire
 from deepcourse.grader.bundle import Bundle, Expected
 from deepcourse.grader.compare import DEFAULT_ATOL, DEFAULT_RTOL, compare
 from deepcourse.grader.exceptions import SubmissionError
@@ -187,7 +187,8 @@ def grade_submission(
             expected values are then computed first, in a sandbox).
         submission: the student's ``.ipynb``.
         limits: overrides of the assignment's limits (a :class:`Limits` or a dict of fields).
-        pool: a :class:`~deepcourse.grader.pool.WorkerPool` of warm workers (batch grading).
+        pool: a :class:`~deepcourse.grader.pool.WorkerPool` of warm workers (batch grading),
+            made with the bundle's supporting files (``assignment_dir``).
         name: how the submission is named in the result (default: the path).
 
     Returns:
@@ -205,8 +206,11 @@ def grade_submission(
             label, 0.0, bundle.max_score, error=exc.message, sandbox_warnings=warnings_
         )
     plan = grading_plan(bundle.cells, student, bundle.steps)
-    runner_pool = pool or OneShot(limits=effective, preload=bundle.preload)
-    outcomes, run_notes = run_plan(plan.cells, pool=runner_pool, limits=effective)
+    with support.materialized(bundle.files if pool is None else {}) as folder:
+        runner_pool = pool or OneShot(
+            limits=effective, preload=bundle.preload, assignment_dir=folder
+        )
+        outcomes, run_notes = run_plan(plan.cells, pool=runner_pool, limits=effective)
     tests = score_outcomes(bundle, plan.cells, outcomes)
     by_id = {c.grade_id: c for c in bundle.cells}
     return SubmissionResult(

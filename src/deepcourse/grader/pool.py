@@ -26,10 +26,18 @@ from deepcourse.grader.sandbox import Worker, capabilities
 class WorkerPool:
     """Keeps ``size`` started workers for one assignment's limits and pre-imports."""
 
-    def __init__(self, *, size: int, limits: Limits, preload: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        *,
+        size: int,
+        limits: Limits,
+        preload: tuple[str, ...],
+        assignment_dir: str | None = None,
+    ) -> None:
         self.size = max(1, size)
         self.limits = limits
         self.preload = preload
+        self.assignment_dir = assignment_dir  # supporting files (support.py), or None
         self._idle: collections.deque[Worker] = collections.deque()
         self._lock = threading.Lock()
         self._closed = False
@@ -38,7 +46,9 @@ class WorkerPool:
             self._idle.append(self._spawn())
 
     def _spawn(self) -> Worker:
-        worker = Worker(limits=self.limits, preload=self.preload)
+        worker = Worker(
+            limits=self.limits, preload=self.preload, assignment_dir=self.assignment_dir
+        )
         self._all = [w for w in self._all if not w._closed] + [worker]
         return worker
 
@@ -97,10 +107,18 @@ class _Session:
 class ZygotePool:
     """``size`` sandboxed fork servers, each serving one submission at a time."""
 
-    def __init__(self, *, size: int, limits: Limits, preload: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        *,
+        size: int,
+        limits: Limits,
+        preload: tuple[str, ...],
+        assignment_dir: str | None = None,
+    ) -> None:
         self.size = max(1, size)
         self.limits = limits
         self.preload = preload
+        self.assignment_dir = assignment_dir  # supporting files (support.py), or None
         self._lock = threading.Lock()
         self._closed = False
         self._all: list[Worker] = []
@@ -109,7 +127,12 @@ class ZygotePool:
         )
 
     def _spawn(self) -> Worker:
-        worker = Worker(limits=self.limits, preload=self.preload, zygote=True)
+        worker = Worker(
+            limits=self.limits,
+            preload=self.preload,
+            zygote=True,
+            assignment_dir=self.assignment_dir,
+        )
         self._all = [w for w in self._all if not w._closed] + [worker]
         return worker
 
@@ -147,24 +170,41 @@ class ZygotePool:
         self.close()
 
 
-def make_pool(*, size: int, limits: Limits, preload: tuple[str, ...]):
+def make_pool(
+    *, size: int, limits: Limits, preload: tuple[str, ...], assignment_dir: str | None = None
+):
     """Zygotes where the sandbox can separate the zygote's uid from the children's, else a
-    pool of one-shot sandboxes."""
+    pool of one-shot sandboxes. ``assignment_dir``: the supporting files (see support.py)."""
     caps = capabilities()
+    kw = {"size": size, "limits": limits, "preload": preload, "assignment_dir": assignment_dir}
     if caps.bwrap and os.getuid() == 0 and not os.environ.get("DEEPCOURSE_NO_ZYGOTE"):
-        return ZygotePool(size=size, limits=limits, preload=preload)
-    return WorkerPool(size=size, limits=limits, preload=preload)
+        return ZygotePool(**kw)
+    return WorkerPool(**kw)
 
 
 class OneShot:
     """The pool interface without a pool: a fresh worker per call (for single submissions)."""
 
-    def __init__(self, *, limits: Limits, preload: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        *,
+        limits: Limits,
+        preload: tuple[str, ...],
+        assignment_dir: str | None = None,
+        execution: str = "autograde",
+    ) -> None:
         self.limits = limits
         self.preload = preload
+        self.assignment_dir = assignment_dir
+        self.execution = execution
 
     def acquire(self) -> Worker:
-        return Worker(limits=self.limits, preload=self.preload)
+        return Worker(
+            limits=self.limits,
+            preload=self.preload,
+            assignment_dir=self.assignment_dir,
+            execution=self.execution,
+        )
 
     def close(self) -> None:
         pass

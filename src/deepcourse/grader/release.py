@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from deepcourse.grader import support
 from deepcourse.grader.bundle import Bundle, Expected, assignment_settings, source_digest
 from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import OneShot
 from deepcourse.grader.runner import PlannedCell, run_plan
 from deepcourse.grader.source import CellKind, SourceNotebook, load_source
-from deepcourse.grader.submission import planned_test
-from deepcourse.grader.testplan import Step, compile_test, module_aliases
+from deepcourse.grader.submission import planned_test, test_steps
+from deepcourse.grader.testplan import Step
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,7 @@ def _solution_plan(notebook: SourceNotebook, steps: dict[str, list[Step]]) -> li
 
 def compile_tests(notebook: SourceNotebook) -> dict[str, list[Step]]:
     """Every test cell's steps (testplan), with the notebook's imports to resolve names."""
-    modules, imported = module_aliases([c.source for c in notebook.cells if c.cell_type == "code"])
-    return {
-        t.grade_id: compile_test(t.source, modules=modules, imported=imported)
-        for t in notebook.tests
-    }
+    return test_steps(notebook.cells)
 
 
 def _describe(outcome) -> str:
@@ -61,8 +59,28 @@ def _describe(outcome) -> str:
     return outcome.message or outcome.status
 
 
-def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> Bundle:
+def _digest(notebook: SourceNotebook, files: dict[str, bytes]) -> str:
+    """The source's digest, and its supporting files' when it has any (a changed data file
+    makes a resumed batch grade again)."""
+    digest = source_digest(notebook)
+    if not files:
+        return digest
+    h = hashlib.sha256(digest.encode())
+    for name, data in sorted(files.items()):
+        h.update(f"\0{name}\0{len(data)}\0".encode() + data)
+    return h.hexdigest()
+
+
+def build_bundle(
+    source: str | Path,
+    *,
+    limits: Limits | dict | None = None,
+    exclude: tuple[str | Path, ...] = (),
+) -> Bundle:
     """Run the source's solutions and tests in a sandbox and record the expected values.
+
+    The source's supporting files (:mod:`support`; ``exclude``: folders not to take) go into
+    the bundle and are in the sandbox's working folder, with ``NBGRADER_EXECUTION=validate``.
 
     Raises:
         AssignmentError: the source is malformed or a non-test cell fails.
@@ -70,23 +88,24 @@ def build_bundle(source: str | Path, *, limits: Limits | dict | None = None) -> 
     """
     notebook = load_source(source)
     settings, preload = assignment_settings(notebook)
+    files = support.collect(source, notebook.metadata, exclude=exclude)
     bundle = Bundle(
         assignment_name(source),
-        source_digest(notebook),
+        _digest(notebook, files),
         list(notebook.cells),
         {},
         settings,
         preload,
+        files=files,
     )
     effective = bundle.effective_limits(limits)
     bundle.steps = compile_tests(notebook)
     plan = _solution_plan(notebook, bundle.steps)
-    outcomes, _ = run_plan(
-        plan,
-        pool=OneShot(limits=effective, preload=preload),
-        limits=effective,
-        constants=True,
-    )
+    with support.materialized(files) as folder:
+        pool = OneShot(
+            limits=effective, preload=preload, assignment_dir=folder, execution="validate"
+        )
+        outcomes, _ = run_plan(plan, pool=pool, limits=effective, constants=True)
     public_names: dict[str, set[str]] = {}
     for cell, outcome in zip(plan, outcomes, strict=True):
         if outcome.status != "ok":
@@ -167,8 +186,11 @@ CHECK_CELL = (
 def student_notebook(notebook: SourceNotebook) -> dict:
     """The student version: solutions replaced by prompts, hidden tests removed, locks set.
 
-    A locked first code cell defines ``check`` so that public tests run in the student's own
-    Jupyter; the grader ignores that cell and supplies its own ``check``.
+    As nbgrader's ``generate_assignment`` does: tests, task and locked cells become read-only and
+    undeletable, answer cells undeletable; ordinary cells (no nbgrader role) are left as they
+    are, editable and without an id. A locked first code cell defines ``check`` so that public
+    tests run in the student's own Jupyter; the grader ignores that cell and supplies its own
+    ``check``.
     """
     data = copy.deepcopy(notebook.raw)
     for raw, cell in zip(data["cells"], notebook.cells, strict=True):
@@ -177,17 +199,19 @@ def student_notebook(notebook: SourceNotebook) -> dict:
         if raw.get("cell_type") == "code":
             raw["outputs"] = []
             raw["execution_count"] = None
+        if cell.kind is CellKind.PLAIN:
+            continue
         meta = raw.setdefault("metadata", {})
         nb = meta.setdefault("nbgrader", {"schema_version": 3})
         nb["grade_id"] = cell.grade_id
         nb.setdefault("schema_version", 3)
-        locked = cell.kind in (CellKind.TEST, CellKind.LOCKED)
+        locked = cell.kind in (CellKind.TEST, CellKind.LOCKED, CellKind.TASK)
         nb["locked"] = locked
         nb.setdefault("solution", cell.kind in (CellKind.SOLUTION, CellKind.MANUAL))
         nb.setdefault("grade", cell.kind in (CellKind.TEST, CellKind.MANUAL))
+        meta["deletable"] = False
         if locked:
             meta["editable"] = False
-            meta["deletable"] = False
     data.get("metadata", {}).pop("deepcourse", None)
     if any("check(" in c.public_source for c in notebook.tests):
         data["cells"].insert(
@@ -217,17 +241,26 @@ def student_notebook(notebook: SourceNotebook) -> dict:
 def release_assignment(
     source: str | Path, out_dir: str | Path, *, limits: Limits | dict | None = None
 ) -> Release:
-    """Write ``<name>.ipynb`` (students), ``<name>.bundle.json`` and ``<name>.manual.json`` (staff).
+    """Write ``<name>.ipynb`` and the supporting files (students), ``<name>.bundle.json`` and
+    ``<name>.manual.json`` (staff).
 
     Raises:
         AssignmentError, SolutionFailsTests: see :func:`build_bundle`.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    bundle = build_bundle(source, limits=limits)
+    bundle = build_bundle(source, limits=limits, exclude=(out,))
     notebook = load_source(source)
     name = bundle.name
     student = out / f"{name}.ipynb"
+    clash = {student.name, f"{name}.bundle.json", f"{name}.manual.json"} & set(bundle.files)
+    if clash:
+        raise AssignmentError(
+            f"{source}: the supporting file {sorted(clash)[0]!r} has the name of a released "
+            "file; rename it",
+            path=str(source),
+        )
+    support.write(bundle.files, out)
     student.write_text(
         json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8",
@@ -239,8 +272,10 @@ def release_assignment(
             [
                 {
                     "grade_id": c.grade_id,
+                    "kind": str(c.kind),
                     "points": c.points,
                     "cell_type": c.cell_type,
+                    # a task's answer is in the student's cells after it; this is the question
                     "prompt": c.public_source,
                 }
                 for c in notebook.manual
@@ -250,4 +285,6 @@ def release_assignment(
         + "\n",
         encoding="utf-8",
     )
-    return Release(student, bundle_path, manual, bundle, release_warnings(bundle))
+    return Release(
+        student, bundle_path, manual, bundle, notebook.warnings + release_warnings(bundle)
+    )

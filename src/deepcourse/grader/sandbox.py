@@ -40,6 +40,7 @@ from deepcourse.grader.limits import Limits, MiB
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 SRC_DIR = Path(__file__).resolve().parents[2]
 SCRATCH = "/home/student"
+ASSIGNMENT_DIR = "/assignment"  # the supporting files, read-only (see support.py)
 MAX_FRAME = 64 * MiB
 NOBODY = 65534
 _ETC_FILES = ("ld.so.cache", "localtime", "nsswitch.conf", "passwd", "group")
@@ -125,8 +126,14 @@ def _python_roots() -> list[str]:
     return [r for i, r in enumerate(roots) if not any(r.startswith(o + "/") for o in roots[:i])]
 
 
-def bwrap_command(bwrap: str, limits: Limits, worker_argv: list[str]) -> list[str]:
-    """The bubblewrap command line for one worker (see the module docstring for the layers)."""
+def bwrap_command(
+    bwrap: str, limits: Limits, worker_argv: list[str], *, assignment_dir: str | None = None
+) -> list[str]:
+    """The bubblewrap command line for one worker (see the module docstring for the layers).
+
+    ``assignment_dir`` (the assignment's supporting files) is bound read-only at
+    :data:`ASSIGNMENT_DIR`; the worker copies it into its working folder.
+    """
     cmd = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
     cmd += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.getuid() == 0:
@@ -159,6 +166,8 @@ def bwrap_command(bwrap: str, limits: Limits, worker_argv: list[str]) -> list[st
                 made.add(d)
     for path in binds:
         cmd += ["--ro-bind", path, path]
+    if assignment_dir:
+        cmd += ["--ro-bind", assignment_dir, ASSIGNMENT_DIR]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
     cmd += ["--clearenv"]
     env = {
@@ -231,8 +240,17 @@ class Worker:
     """One sandboxed worker process, used for exactly one submission (or one release run)."""
 
     def __init__(
-        self, *, limits: Limits, preload: tuple[str, ...] = ("numpy",), zygote: bool = False
+        self,
+        *,
+        limits: Limits,
+        preload: tuple[str, ...] = ("numpy",),
+        zygote: bool = False,
+        assignment_dir: str | None = None,
+        execution: str = "autograde",
     ) -> None:
+        """``assignment_dir``: the assignment's supporting files, copied into the working folder
+        before any student code runs; ``execution``: ``NBGRADER_EXECUTION`` in the sandbox
+        (``autograde`` when grading, ``validate`` at release, as nbgrader sets it)."""
         self.limits = limits
         self.zygote = zygote
         self.child_alive = False
@@ -258,10 +276,16 @@ class Worker:
             "output_chars": limits.output_kib * 1024,
             "zygote": zygote,
             "drop_uid": self.caps.drop_uid,
+            "execution": execution,
+            # Without bubblewrap the worker works in a fresh temporary folder, not the grader's.
+            "assignment_dir": (ASSIGNMENT_DIR if self.caps.bwrap else assignment_dir)
+            if assignment_dir
+            else None,
+            "fresh_cwd": bool(assignment_dir) and not self.caps.bwrap,
         }
         argv = [sys.executable, "-B", str(WORKER_SCRIPT), json.dumps(config)]
         if self.caps.bwrap:
-            cmd = bwrap_command(self.caps.bwrap, limits, argv)
+            cmd = bwrap_command(self.caps.bwrap, limits, argv, assignment_dir=assignment_dir)
             env = None
         else:
             cmd = argv

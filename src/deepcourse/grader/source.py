@@ -1,61 +1,87 @@
 """Reading nbgrader-format source notebooks: which cells are solutions, tests, manual or locked.
 
 An instructor's source notebook is plain Jupyter JSON whose cells carry nbgrader's metadata
-(schema 3) under ``metadata.nbgrader``: ``grade`` (the cell is graded), ``solution`` (students
-write it), ``locked`` (students must not change it), ``grade_id`` (a unique name) and ``points``.
-Inside cells, ``### BEGIN SOLUTION``/``### END SOLUTION`` mark the instructor's answer and
-``### BEGIN HIDDEN TESTS``/``### END HIDDEN TESTS`` mark tests students never see.
+(schema 3, see :mod:`schema`) under ``metadata.nbgrader``: ``grade`` (the cell is graded),
+``solution`` (students write it), ``locked`` (students must not change it), ``task`` (a question
+answered in the cells after it, graded by hand), ``grade_id`` (a unique name) and ``points``.
+Inside cells, lines holding ``BEGIN SOLUTION``/``END SOLUTION`` mark the instructor's answer,
+``BEGIN HIDDEN TESTS``/``END HIDDEN TESTS`` tests students never see and ``BEGIN MARK
+SCHEME``/``END MARK SCHEME`` a task's marking scheme (matched as nbgrader 0.9 matches them:
+anywhere in the line).
+
+Cells without nbgrader metadata, or with every flag false, are what nbgrader makes of them:
+ordinary cells (:attr:`CellKind.PLAIN`) that students may edit, never locked, never given an id.
 
 Parsing uses the standard library's :mod:`json` (``import nbformat`` costs about a second here).
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from deepcourse.grader import schema
 from deepcourse.grader.exceptions import AssignmentError
 
-BEGIN_SOLUTION = "### BEGIN SOLUTION"
-END_SOLUTION = "### END SOLUTION"
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
-END_HIDDEN = "### END HIDDEN TESTS"
+BEGIN_SOLUTION = "BEGIN SOLUTION"
+END_SOLUTION = "END SOLUTION"
+BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
+END_HIDDEN = "END HIDDEN TESTS"
+BEGIN_MARK_SCHEME = "BEGIN MARK SCHEME"
+END_MARK_SCHEME = "END MARK SCHEME"
+AUTOTEST = "AUTOTEST"
 CODE_PROMPT = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_PROMPT = "YOUR ANSWER HERE"
-
-_GRADE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+#: ids the grader uses itself (the student-side ``check`` cell); no author may take them.
+RESERVED_IDS = frozenset({"deepcourse-check", "added-cell"})
+MAX_GRADE_ID = 100
 
 
 class CellKind(StrEnum):
     """What a cell is for, derived from its nbgrader metadata."""
 
     SOLUTION = "solution"  # autograded answer: students write code here
-    TEST = "test"  # autograded test: locked, worth points
+    TEST = "test"  # autograded test: locked, worth points (0 allowed)
     MANUAL = "manual"  # answer graded by a person (free text, a plot): goes to a queue
+    TASK = "task"  # a question answered in the cells after it, graded by a person; locked
     LOCKED = "locked"  # instructions, imports, helpers: restored if edited
+    PLAIN = "plain"  # no nbgrader role: students may edit it; their copy runs where it stands
+
+
+#: Kinds whose cells the student notebook carries with a grade_id, matched when grading.
+IDENTIFIED = frozenset(
+    {CellKind.SOLUTION, CellKind.TEST, CellKind.MANUAL, CellKind.TASK, CellKind.LOCKED}
+)
 
 
 @dataclass(frozen=True)
 class SourceCell:
-    """One cell of the source notebook, as the grader sees it."""
+    """One cell of the source notebook, as the grader sees it.
+
+    ``grade_id`` of a :attr:`CellKind.PLAIN` cell is only the grader's own label (for
+    messages); it is never written into the student notebook nor looked up in a submission.
+    """
 
     index: int
     grade_id: str
-    cell_type: str  # "code" or "markdown"
+    cell_type: str  # "code", "markdown" or "raw"
     kind: CellKind
     source: str  # full instructor text (solutions and hidden tests included)
     points: float = 0.0
 
     @property
     def public_source(self) -> str:
-        """What students see: solutions replaced by a prompt, hidden tests removed."""
+        """What students see: solutions replaced by a prompt, hidden tests and marking schemes
+        removed."""
         if self.kind is CellKind.TEST:
             return strip_hidden(self.source)[0]
         if self.kind in (CellKind.SOLUTION, CellKind.MANUAL):
             return replace_solution(self.source, self.cell_type)
+        if self.kind is CellKind.TASK:
+            return strip_mark_scheme(self.source)
         return self.source
 
     @property
@@ -71,7 +97,8 @@ class SourceNotebook:
     path: str
     cells: tuple[SourceCell, ...]
     metadata: dict
-    raw: dict  # the whole notebook JSON (kept to write the student version)
+    raw: dict  # the notebook JSON, its nbgrader metadata upgraded to schema 3
+    warnings: tuple[str, ...] = ()
 
     @property
     def tests(self) -> tuple[SourceCell, ...]:
@@ -79,7 +106,7 @@ class SourceNotebook:
 
     @property
     def manual(self) -> tuple[SourceCell, ...]:
-        return tuple(c for c in self.cells if c.kind is CellKind.MANUAL)
+        return tuple(c for c in self.cells if c.kind in (CellKind.MANUAL, CellKind.TASK))
 
     @property
     def max_score(self) -> float:
@@ -93,25 +120,39 @@ class SourceNotebook:
 
 
 def _text(source: object) -> str:
-    return "".join(source) if isinstance(source, list) else str(source or "")
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
+
+
+class MarkerError(ValueError):
+    """Region markers that do not pair up (nested, or never closed)."""
 
 
 def _between(text: str, begin: str, end: str) -> tuple[list[str], list[str], bool]:
-    """Split lines into (outside, inside) the ``begin``/``end`` markers."""
+    """Split lines into (outside, inside) the ``begin``/``end`` markers, as nbgrader does: a
+    line containing ``begin`` opens a region, one containing ``end`` closes it; both marker
+    lines are dropped, and the region is left as a placeholder line in ``outside``.
+
+    Raises:
+        MarkerError: a region opened inside another, or never closed.
+    """
     outside: list[str] = []
     inside: list[str] = []
-    depth_in = False
+    in_region = False
     found = False
     for line in text.splitlines():
-        stripped = line.strip()
-        if stripped == begin:
-            depth_in, found = True, True
+        if begin in line:
+            if in_region:
+                raise MarkerError(f"'{begin}' inside an open '{begin}' region")
+            in_region, found = True, True
             outside.append("\x00" + line[: len(line) - len(line.lstrip())])  # region placeholder
-            continue
-        if stripped == end:
-            depth_in = False
-            continue
-        (inside if depth_in else outside).append(line)
+        elif end in line:
+            in_region = False
+        else:
+            (inside if in_region else outside).append(line)
+    if in_region:
+        raise MarkerError(f"'{begin}' without a matching '{end}'")
     return outside, inside, found
 
 
@@ -138,82 +179,175 @@ def strip_hidden(text: str) -> tuple[str, str]:
     return public.rstrip() + ("\n" if public.strip() else ""), "\n".join(inside)
 
 
-def _kind(meta: dict, cell_type: str) -> CellKind:
+def strip_mark_scheme(text: str) -> str:
+    """A task cell without its marking scheme (what students see)."""
+    outside, _, _ = _between(text, BEGIN_MARK_SCHEME, END_MARK_SCHEME)
+    return "\n".join(line for line in outside if not line.startswith("\x00"))
+
+
+def _kind(meta: dict | None) -> CellKind:
+    if not meta:
+        return CellKind.PLAIN
     grade, solution = bool(meta.get("grade")), bool(meta.get("solution"))
     if solution and grade:  # nbgrader's "manually graded answer"
         return CellKind.MANUAL
     if solution:
         return CellKind.SOLUTION
     if grade:
-        return CellKind.TEST if cell_type == "code" else CellKind.MANUAL
+        return CellKind.TEST  # a markdown grade cell that is no solution is refused earlier
     if meta.get("task"):
-        return CellKind.MANUAL
-    return CellKind.LOCKED
+        return CellKind.TASK
+    if meta.get("locked"):
+        return CellKind.LOCKED
+    return CellKind.PLAIN
 
 
-def _refuse_markers_that_would_be_published(
-    text: str, kind: CellKind, where: str, path: str, index: int
-) -> None:
-    """Solution or hidden-test markers only take effect in their kind of cell; anywhere else the
-    student notebook would carry the text between them as it is."""
-    lines = {line.strip() for line in text.splitlines()}
-    for marker, kinds, fix in (
-        (BEGIN_SOLUTION, (CellKind.SOLUTION, CellKind.MANUAL), "solution: true"),
-        (BEGIN_HIDDEN, (CellKind.TEST,), "grade: true and points"),
+def _check_markers(text: str, kind: CellKind, cell_type: str) -> None:
+    """Markers only take effect in their kind of cell; anywhere else the student notebook would
+    carry the text between them as it is (nbgrader refuses these too)."""
+    for begin, end, kinds, fix in (
+        (BEGIN_SOLUTION, END_SOLUTION, (CellKind.SOLUTION, CellKind.MANUAL), "solution: true"),
+        (BEGIN_HIDDEN, END_HIDDEN, (CellKind.TEST,), "grade: true and points"),
+        (BEGIN_MARK_SCHEME, END_MARK_SCHEME, (CellKind.TASK,), "task: true"),
     ):
-        if marker in lines and kind not in kinds:
+        _, _, found = _between(text, begin, end)  # raises on nested or unclosed regions
+        if found and kind not in kinds:
+            raise ValueError(
+                f"'{begin}' in a {kind} cell would be published to students as is; set {fix} "
+                "in its metadata.nbgrader, or remove the marker"
+            )
+    if cell_type == "code" and any(
+        AUTOTEST in line and line.strip().startswith("#") for line in text.splitlines()
+    ):
+        raise ValueError(
+            "'### AUTOTEST' and '### HASHED AUTOTEST' directives are not supported (they would "
+            "be comments, so every submission would pass); write the tests out as asserts or "
+            "check(name, value) calls"
+        )
+
+
+def _upgraded_metadata(data: dict, path: str) -> tuple[list[dict | None], list[str]]:
+    """Each cell's nbgrader metadata at schema 3 (``None``: an ordinary cell), written back into
+    ``data``, and the indexes of the cells that were upgraded."""
+    metas: list[dict | None] = []
+    upgraded: list[str] = []
+    for index, raw in enumerate(data["cells"]):
+        if not isinstance(raw, dict):
+            raise AssignmentError(f"{path}: cell {index} is not a JSON object", path=path)
+        cell_type = raw.get("cell_type")
+        if cell_type not in ("code", "markdown", "raw"):
             raise AssignmentError(
-                f"{where}: '{marker}' in a {kind} cell would be published to students as is; "
-                f"set {fix} in its metadata.nbgrader, or remove the marker",
+                f"{path}: cell {index} has cell_type {cell_type!r} (code, markdown or raw)",
                 path=path,
                 cell=index,
             )
+        meta = raw.get("metadata")
+        if not isinstance(meta, dict) or "nbgrader" not in meta:
+            metas.append(None)
+            continue
+        nb = meta["nbgrader"]
+        where = f"{path}: cell {index}"
+        if not isinstance(nb, dict):
+            raise AssignmentError(
+                f"{where}: metadata.nbgrader must be an object", path=path, cell=index
+            )
+        try:
+            new, changed = schema.upgrade(nb, cell_type)
+            if new is not None:
+                schema.validate(new, cell_type)
+        except ValueError as exc:
+            gid = nb.get("grade_id")
+            named = f" ({gid})" if isinstance(gid, str) and gid else ""
+            raise AssignmentError(f"{where}{named}: {exc}", path=path, cell=index) from None
+        if changed:
+            upgraded.append(str(index))
+            if new is None:
+                del meta["nbgrader"]
+            else:
+                meta["nbgrader"] = new
+        metas.append(new)
+    return metas, upgraded
+
+
+def _generated_id(index: int, taken: set[str]) -> str:
+    candidate = f"cell-{index}"
+    n = 0
+    while candidate in taken:
+        n += 1
+        candidate = f"cell-{index}-{n}"
+    taken.add(candidate)
+    return candidate
 
 
 def parse_source(data: dict, path: str = "<source>") -> SourceNotebook:
     """Read an nbgrader-format notebook (already decoded JSON).
 
-    Cells without nbgrader metadata become locked cells named ``cell-<index>``; a cell with both
-    ``solution`` and ``grade`` is nbgrader's "manually graded answer" and goes to the manual queue.
+    Metadata of an older schema is upgraded as ``nbgrader update`` does (``warnings`` says so).
+    Cells without a role get a label ``cell-<index>`` (``cell-<index>-<n>`` when an author's id
+    already is that) that is never published. A cell with both ``solution`` and ``grade`` is
+    nbgrader's "manually graded answer"; it and task cells go to the manual queue.
 
     Raises:
-        AssignmentError: not a notebook, a duplicate or malformed ``grade_id``, a test without
-            points, or a test cell without ``grade_id``.
+        AssignmentError: not a notebook, metadata nbgrader's validator refuses (schema too new,
+            empty or missing ``grade_id``, a grade cell without points, a markdown grade cell
+            that is no solution, ...), a duplicate ``grade_id``, markers outside their kind of
+            cell, or ``AUTOTEST`` directives. Each message names the cell.
     """
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise AssignmentError(f"{path}: not a Jupyter notebook (no 'cells' list)", path=path)
+    data = copy.deepcopy(data)
+    metas, upgraded = _upgraded_metadata(data, path)
+    taken = {
+        m["grade_id"] for m in metas if m and isinstance(m.get("grade_id"), str)
+    } | RESERVED_IDS
     cells: list[SourceCell] = []
     seen: set[str] = set()
-    for index, raw in enumerate(data["cells"]):
-        cell_type = raw.get("cell_type", "code")
-        if cell_type == "raw":
-            cell_type = "markdown"
-        meta = (raw.get("metadata") or {}).get("nbgrader") or {}
-        kind = _kind(meta, cell_type)
-        grade_id = meta.get("grade_id") or f"cell-{index}"
-        where = f"{path}: cell {index} ({grade_id})"
-        if not _GRADE_ID.match(grade_id):
-            raise AssignmentError(
-                f"{where}: grade_id must be letters, digits, '_', '-', '.', got {grade_id!r}",
-                path=path,
-                cell=index,
-            )
-        if grade_id in seen:
-            raise AssignmentError(
-                f"{where}: duplicate grade_id {grade_id!r}", path=path, cell=index
-            )
-        seen.add(grade_id)
-        points = float(meta.get("points") or 0)
-        if kind is CellKind.TEST and points <= 0:
-            raise AssignmentError(
-                f"{where}: a graded test cell needs positive 'points' in metadata.nbgrader",
-                path=path,
-                cell=index,
-            )
+    for index, (raw, meta) in enumerate(zip(data["cells"], metas, strict=True)):
+        cell_type = raw["cell_type"]
+        kind = _kind(meta)
+        author_id = (meta or {}).get("grade_id") or ""
+        where = f"{path}: cell {index}" + (f" ({author_id})" if author_id else "")
+        if kind in IDENTIFIED and author_id:
+            grade_id = author_id
+            if grade_id in RESERVED_IDS or len(grade_id) > MAX_GRADE_ID:
+                why = (
+                    "is used by the grader itself"
+                    if grade_id in RESERVED_IDS
+                    else f"is longer than {MAX_GRADE_ID} characters"
+                )
+                raise AssignmentError(
+                    f"{where}: grade_id {grade_id!r} {why}; rename it", path=path, cell=index
+                )
+            if grade_id in seen:
+                raise AssignmentError(
+                    f"{where}: duplicate grade_id {grade_id!r}", path=path, cell=index
+                )
+            seen.add(grade_id)
+        else:  # an ordinary cell, or a task that is not locked (nbgrader needs no id there)
+            grade_id = _generated_id(index, taken)
         text = _text(raw.get("source"))
-        _refuse_markers_that_would_be_published(text, kind, where, path, index)
+        try:
+            if kind is CellKind.TEST and cell_type != "code":
+                raise ValueError(
+                    f"a grade cell in a {cell_type} cell must also be a solution cell (a "
+                    "manually graded answer): autograded tests are code"
+                )
+            _check_markers(text, kind, cell_type)
+        except ValueError as exc:
+            raise AssignmentError(f"{where}: {exc}", path=path, cell=index) from None
+        graded = kind in (CellKind.TEST, CellKind.MANUAL, CellKind.TASK)
+        points = float((meta or {}).get("points") or 0) if graded else 0.0
         cells.append(SourceCell(index, grade_id, cell_type, kind, text, points))
-    return SourceNotebook(path, tuple(cells), data.get("metadata") or {}, data)
+    warnings = (
+        (
+            f"{path}: the nbgrader metadata of cell(s) {', '.join(upgraded)} was of an older "
+            "schema and was read as `nbgrader update` would upgrade it; run `nbgrader update` "
+            "on the source to make this permanent",
+        )
+        if upgraded
+        else ()
+    )
+    return SourceNotebook(path, tuple(cells), data.get("metadata") or {}, data, warnings)
 
 
 def load_source(path: str | Path) -> SourceNotebook:

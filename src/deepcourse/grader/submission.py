@@ -2,7 +2,9 @@
 
 The grader trusts nothing in the file but the text of the cells students are meant to write.
 Locked cells and tests come from the bundle; a locked cell that was edited, deleted or re-typed
-is restored, and the feedback says so. Cells a student added run where they were added.
+is restored, and the feedback says so. Cells a student added, and the assignment's ordinary cells
+(no nbgrader role: students may edit them, as in nbgrader), run as the student left them, where
+they stand.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from pathlib import Path
 from deepcourse.grader.exceptions import SubmissionError
 from deepcourse.grader.limits import MiB
 from deepcourse.grader.runner import PlannedCell
-from deepcourse.grader.source import CellKind, SourceCell
-from deepcourse.grader.testplan import Step
+from deepcourse.grader.source import IDENTIFIED, CellKind, SourceCell
+from deepcourse.grader.testplan import Step, compile_test, module_aliases
 
 MAX_SUBMISSION_BYTES = 64 * MiB
 
@@ -101,15 +103,34 @@ def planned_test(cell: SourceCell, steps: list[Step]) -> list[PlannedCell]:
     ]
 
 
-def grading_plan(
-    source_cells: list[SourceCell], student: list[StudentCell], steps: dict[str, list[Step]]
-) -> Plan:
-    """Decide what runs: the student's answers and added cells, everything else from the source.
+def test_steps(cells) -> dict[str, list[Step]]:
+    """Every test cell's steps (testplan), with the notebook's imports to resolve names."""
+    modules, imported = module_aliases([c.source for c in cells if c.cell_type == "code"])
+    return {
+        c.grade_id: compile_test(c.source, modules=modules, imported=imported)
+        for c in cells
+        if c.kind is CellKind.TEST
+    }
 
-    Test cells run where they stand, as the steps the bundle holds (``steps``: grade_id ->
-    steps), so no expected value and no whole hidden test is ever sent to the sandbox.
+
+def grading_plan(
+    source_cells: list[SourceCell],
+    student: list[StudentCell],
+    steps: dict[str, list[Step]] | None = None,
+) -> Plan:
+    """Decide what runs: the student's answers and their own cells, everything else from the
+    source.
+
+    Cells with an nbgrader role are matched by ``grade_id``. Every other cell of the submission
+    (ordinary cells of the assignment, which students may edit as nbgrader lets them, and cells
+    they added) runs as the student left it, where it stands: after the matched cell before it.
+    A task's answer, for the manual queue, is the student's cells between the task and the next
+    matched cell. Test cells run where they stand, as the steps the bundle holds (``steps``:
+    grade_id -> steps), so no expected value and no whole hidden test is ever sent to the sandbox.
     """
-    known = {c.grade_id: c for c in source_cells}
+    if steps is None:  # the plan's shape only: constants have no values without a release
+        steps = test_steps(source_cells)
+    known = {c.grade_id: c for c in source_cells if c.kind in IDENTIFIED}
     by_id: dict[str, StudentCell] = {}
     extras: dict[str | None, list[StudentCell]] = {}
     anchor: str | None = None
@@ -123,11 +144,21 @@ def grading_plan(
                 continue
             by_id[cell.grade_id] = cell
             anchor = cell.grade_id
-        elif cell.cell_type == "code" and cell.source.strip():
+        else:
             extras.setdefault(anchor, []).append(cell)
-    plan: list[PlannedCell] = [PlannedCell("added-cell", c.source) for c in extras.get(None, [])]
+
+    def own(after: str | None) -> list[PlannedCell]:
+        return [
+            PlannedCell("added-cell", c.source)
+            for c in extras.get(after, [])
+            if c.cell_type == "code" and c.source.strip()
+        ]
+
+    plan: list[PlannedCell] = own(None)
     manual: dict[str, str] = {}
     for src in source_cells:
+        if src.kind not in IDENTIFIED:
+            continue  # an ordinary cell: the student's copy runs among their own cells
         mine = by_id.get(src.grade_id)
         if src.kind in (CellKind.SOLUTION, CellKind.MANUAL):
             if mine is None:
@@ -147,20 +178,24 @@ def grading_plan(
                 plan.append(PlannedCell(src.grade_id, text))
         else:
             expected = src.public_source
+            what = "task" if src.kind is CellKind.TASK else "locked"
             if mine is None:
                 notes.append(
-                    f"locked cell {src.grade_id} was deleted: restored from the assignment"
+                    f"{what} cell {src.grade_id} was deleted: restored from the assignment"
                 )
             elif mine.cell_type != src.cell_type:
                 notes.append(
-                    f"locked cell {src.grade_id} was re-typed to {mine.cell_type}: restored"
+                    f"{what} cell {src.grade_id} was re-typed to {mine.cell_type}: restored"
                 )
             elif mine.source.strip() != expected.strip():
-                notes.append(f"locked cell {src.grade_id} was edited: restored from the assignment")
+                notes.append(f"{what} cell {src.grade_id} was edited: restored from the assignment")
+            if src.kind is CellKind.TASK:
+                answer = [c.source for c in extras.get(src.grade_id, []) if c.source.strip()]
+                manual[src.grade_id] = "\n\n".join(answer) if mine is not None else ""
             if src.cell_type == "code":
                 if src.kind is CellKind.TEST:
                     plan.extend(planned_test(src, steps.get(src.grade_id, [])))
                 else:
                     plan.append(PlannedCell(src.grade_id, expected))
-        plan.extend(PlannedCell("added-cell", c.source) for c in extras.get(src.grade_id, []))
+        plan.extend(own(src.grade_id))
     return Plan(plan, notes, manual)

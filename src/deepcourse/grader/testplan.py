@@ -258,12 +258,11 @@ def hidden_lines(text: str) -> set[int]:
     hidden: set[int] = set()
     inside = False
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped == BEGIN_HIDDEN:
+        if BEGIN_HIDDEN in line:  # as source.py (and nbgrader) find markers: anywhere in a line
             inside = True
         if inside:
             hidden.add(number)
-        if stripped == END_HIDDEN:
+        if END_HIDDEN in line:
             inside = False
     return hidden
 

@@ -285,8 +285,33 @@ def main(argv: list[str]) -> None:
         serve(config, fd_in, fd_out, None)
 
 
+def _prepare_assignment(config: dict) -> None:
+    """Set ``NBGRADER_EXECUTION`` and copy the assignment's supporting files (data, helper
+    modules) into the working folder, fresh for each submission, before any student code."""
+    os.environ["NBGRADER_EXECUTION"] = str(config.get("execution") or "autograde")
+    folder = config.get("assignment_dir")
+    if not folder:
+        return
+    import shutil
+    import tempfile
+
+    if config.get("fresh_cwd"):  # no sandbox: never write into the grader's own folder
+        import atexit
+
+        scratch = tempfile.mkdtemp(prefix="deepcourse-student-")
+        atexit.register(shutil.rmtree, scratch, True)
+        os.chdir(scratch)
+    here = os.getcwd()
+    for root, _dirs, files in os.walk(folder):  # the student's own, writable copies
+        target = os.path.normpath(os.path.join(here, os.path.relpath(root, folder)))
+        os.makedirs(target, exist_ok=True)
+        for name in files:
+            shutil.copyfile(os.path.join(root, name), os.path.join(target, name))
+
+
 def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
     """Execute cells sent by the grader in one fresh ``__main__`` namespace, until ``exit``."""
+    _prepare_assignment(config)
     output_limit = int(config.get("output_chars", 65536))
     module = types.ModuleType("__main__")
     module.__dict__["__builtins__"] = builtins
