@@ -116,6 +116,28 @@ class Cgroup:
                             total += int(parts[1])
         return total
 
+    def memory_charge(self) -> dict[str, int]:
+        """Bytes charged to the group as ``shmem`` (tmpfs files, SysV and memfd shared memory)
+        and ``anon`` (process memory), from ``memory.stat`` (v1: the hierarchical ``total_*``
+        counters; v2: ``shmem`` and ``anon``). Empty if the file cannot be read."""
+        keys = {"total_shmem": "shmem", "total_rss": "anon"}
+        if self.version == "v2":
+            keys = {"shmem": "shmem", "anon": "anon"}
+        charge: dict[str, int] = {}
+        for d in self.dirs:
+            f = d / "memory.stat"
+            if not f.exists():
+                continue
+            try:
+                lines = f.read_text().splitlines()
+            except OSError:
+                return {}
+            for line in lines:
+                parts = line.split()
+                if len(parts) == 2 and parts[0] in keys:
+                    charge[keys[parts[0]]] = int(parts[1])
+        return charge
+
     def pids(self) -> list[int]:
         found: set[int] = set()
         for f in self.procs_files:

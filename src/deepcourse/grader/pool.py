@@ -6,8 +6,9 @@ Two kinds, chosen by :func:`make_pool`:
   that imported numpy/torch once and forks a fresh child per submission (milliseconds, pages
   shared copy-on-write). The child runs as uid 65534 and cannot signal or read the zygote (uid
   0); when it ends, everything of uid 65534 in the sandbox is killed and its files and IPC
-  objects wiped before the next fork. A sandbox whose child timed out, or that broke protocol,
-  is destroyed and replaced.
+  objects wiped before the next fork, and the reset is verified (the zygote's own check, then
+  the cgroup's processes and memory charge, :meth:`Worker.end_session`). A sandbox that fails
+  the check, whose child timed out, or that broke protocol, is destroyed and replaced.
 * **One sandbox per submission** (otherwise): each worker serves one submission and is then
   destroyed; the pool starts the replacement as soon as one is taken, overlapping start-up with
   grading.
@@ -95,6 +96,9 @@ class _Session:
 
     def request(self, message: dict, *, timeout: float) -> dict:
         return self._worker.request(message, timeout=timeout)
+
+    def sync(self, *, timeout: float = 10.0) -> bool:
+        return self._worker.sync(timeout=timeout)
 
     def kill(self) -> None:
         self._worker.kill()

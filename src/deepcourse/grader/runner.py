@@ -290,6 +290,15 @@ def run_plan(
                     )
                 killed_at = i
                 break
+            else:
+                # Nothing reads after the last cell: a fresh nonce whose answer must be the very
+                # next frame shows that the last reply was the worker's own.
+                if previous is not None and not worker.sync(timeout=10.0):
+                    outcomes.pop(previous, None)
+                    fatal[previous] = Outcome(
+                        "tampered", message="the cell wrote forged messages to the grader's channel"
+                    )
+                    killed_at = previous
         except (WorkerDied, SandboxError, TimeoutError) as exc:
             # Only starting the worker gets here (each cell's failures are caught above): no
             # cell is to blame and a replay would fail the same way.

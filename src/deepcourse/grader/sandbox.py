@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deepcourse.grader import cgroup as cg
+from deepcourse.grader import seccomp
 from deepcourse.grader.exceptions import SandboxError, WorkerDidNotStart, WorkerDied
 from deepcourse.grader.limits import Limits, MiB
 
@@ -41,7 +42,19 @@ WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 SRC_DIR = Path(__file__).resolve().parents[2]
 SCRATCH = "/home/student"
 ASSIGNMENT_DIR = "/assignment"  # the supporting files, read-only (see support.py)
-MAX_FRAME = 64 * MiB
+#: The largest frame a worker may send: a reply with its values (wire.MAX_BYTES each, base64
+#: adds a third) and capped output. The worker answers "reply too large" rather than exceed it.
+MAX_FRAME = 16 * MiB
+#: The zygote's own frames (``child-exit``) are a few bytes.
+MAX_CONTROL_FRAME = 64 * 1024
+#: Bytes the grader reads from one submission's worker at most (forged frames included).
+READ_BUDGET = 256 * MiB
+#: Each frame from the sandbox: body length, then the nonce of the request it answers (ASCII).
+FRAME_HEADER = struct.Struct(">I32s")
+START_TAG = b""  # the first "ready", before any request
+ZYGOTE_TAG = b"zygote".ljust(32, b"-")  # the zygote's own frames (the child can forge them)
+#: How far above its idle level the sandbox's memory may be after a submission (bytes).
+MEMORY_SLACK = {"shmem": 16 * MiB, "anon": 64 * MiB}
 NOBODY = 65534
 _ETC_FILES = ("ld.so.cache", "localtime", "nsswitch.conf", "passwd", "group")
 
@@ -57,9 +70,16 @@ class Capabilities:
     bwrap: str | None
     cgroup: str | None  # "v1", "v2" or None
     drop_uid: bool = True  # whether the worker can run as uid 65534
+    seccomp: bool = True  # whether a seccomp filter is tabulated for this machine
 
     def missing(self) -> list[str]:
         gaps = []
+        if self.bwrap and not self.seccomp:
+            gaps.append(
+                f"no seccomp filter for this machine ({seccomp.machine()}; x86_64 and aarch64 "
+                "are supported): sockets of every family, new namespaces, keyrings, message "
+                "queues and the kernel's rarer calls stay open to student code"
+            )
         if not self.drop_uid:
             gaps.append(
                 f"the Python installation ({sys.base_prefix}) is not readable by uid {NOBODY} "
@@ -90,7 +110,7 @@ def capabilities() -> Capabilities:
             bwrap = None if os.environ.get("DEEPCOURSE_NO_BWRAP") else shutil.which("bwrap")
             group = None if os.environ.get("DEEPCOURSE_NO_CGROUP") else cg.detect()
             drop = bool(bwrap) or os.getuid() != 0 or _world_readable(sys.base_prefix)
-            _CAPS = Capabilities(bwrap, group, drop)
+            _CAPS = Capabilities(bwrap, group, drop, seccomp.supported())
             for gap in _CAPS.missing():
                 warnings.warn(f"grader sandbox degraded: {gap}", SandboxUnavailable, stacklevel=2)
                 print(f"WARNING: grader sandbox degraded: {gap}", file=sys.stderr)
@@ -126,8 +146,25 @@ def _python_roots() -> list[str]:
     return [r for i, r in enumerate(roots) if not any(r.startswith(o + "/") for o in roots[:i])]
 
 
+def seccomp_fd() -> int | None:
+    """A file descriptor holding the seccomp program for bubblewrap (``--seccomp FD``), or None
+    where no filter is tabulated for this machine. The caller passes it on and closes it."""
+    prog = seccomp.program()
+    if prog is None:
+        return None
+    fd = os.memfd_create("deepcourse-seccomp", os.MFD_CLOEXEC)
+    os.write(fd, prog)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
 def bwrap_command(
-    bwrap: str, limits: Limits, worker_argv: list[str], *, assignment_dir: str | None = None
+    bwrap: str,
+    limits: Limits,
+    worker_argv: list[str],
+    seccomp_fd: int | None = None,
+    *,
+    assignment_dir: str | None = None,
 ) -> list[str]:
     """The bubblewrap command line for one worker (see the module docstring for the layers).
 
@@ -135,6 +172,8 @@ def bwrap_command(
     :data:`ASSIGNMENT_DIR`; the worker copies it into its working folder.
     """
     cmd = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    if seccomp_fd is not None:
+        cmd += ["--seccomp", str(seccomp_fd)]
     cmd += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.getuid() == 0:
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
@@ -213,6 +252,24 @@ def _preexec(procs_files: list[str], limits: Limits):
     return setup
 
 
+def _tag(nonce: bytes) -> bytes:
+    """A nonce as it appears in a frame header (32 bytes, NUL-padded)."""
+    return nonce[:32].ljust(32, b"\0")
+
+
+def _alive(pids: set[int]) -> set[int]:
+    """Those of ``pids`` that still exist and are not zombies (waiting to be reaped)."""
+    found = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                if f.read().rsplit(b")", 1)[1].split()[0] != b"Z":
+                    found.add(pid)
+        except (OSError, IndexError):
+            pass
+    return found
+
+
 def _live_descendants(root: int) -> set[int]:
     """The host pids of the processes under ``root`` that are not zombies, read from /proc."""
     children: dict[int, list[int]] = {}
@@ -284,19 +341,24 @@ class Worker:
             "fresh_cwd": bool(assignment_dir) and not self.caps.bwrap,
         }
         argv = [sys.executable, "-B", str(WORKER_SCRIPT), json.dumps(config)]
+        filter_fd = None
         if self.caps.bwrap:
-            cmd = bwrap_command(self.caps.bwrap, limits, argv, assignment_dir=assignment_dir)
+            filter_fd = seccomp_fd()
+            cmd = bwrap_command(
+                self.caps.bwrap, limits, argv, filter_fd, assignment_dir=assignment_dir
+            )
             env = None
         else:
             cmd = argv
             env = {**os.environ, "PYTHONPATH": str(SRC_DIR), "MPLBACKEND": "Agg"}
+        passed = (req_r, resp_w) + ((filter_fd,) if filter_fd is not None else ())
         try:
             self.proc = subprocess.Popen(
                 cmd,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                pass_fds=(req_r, resp_w),
+                pass_fds=passed,
                 preexec_fn=_preexec(self.group.procs_files if self.group else [], limits),
                 start_new_session=True,
                 env=env,
@@ -308,12 +370,17 @@ class Worker:
             os.close(self._resp_r)
             raise SandboxError(f"could not start the sandbox: {exc}", command=cmd[0]) from exc
         finally:
-            os.close(req_r)
-            os.close(resp_w)
+            for fd in passed:
+                os.close(fd)
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
         self._drain.start()
         self.ready_info: dict | None = None
         self._idle_pids: set[int] = set()
+        self._idle_memory: dict[str, int] = {}
+        self._last_nonce: str | None = None  # the previous request's: its reply may come late
+        self.bytes_read = 0  # this submission's, against READ_BUDGET
+        self.forged_frames = 0  # frames dropped unread: a foreign or stale nonce
+        self.retired: str | None = None  # why end_session judged the sandbox unusable
 
     def _drain_output(self) -> None:
         cap = self.limits.output_kib * 1024
@@ -328,6 +395,10 @@ class Worker:
             self.output_dropped += max(0, len(chunk) - max(room, 0))
 
     # -- protocol -------------------------------------------------------------------------
+    # Every frame from the sandbox starts with a header: the body's length and the nonce of the
+    # request it answers (see FRAME_HEADER). The header is checked before a byte of the body is
+    # parsed: a frame for another nonce is read in chunks and dropped, never parsed, so a forged
+    # frame costs the grader neither memory nor a wrong verdict.
     def wait_ready(self, timeout: float = 60.0) -> dict:
         """Block until the worker has pre-imported its modules.
 
@@ -338,7 +409,7 @@ class Worker:
         """
         if self.ready_info is None:
             try:
-                reply = self._read_frame(time.monotonic() + timeout)
+                reply = self._read_frame(time.monotonic() + timeout, START_TAG)
             except WorkerDied as exc:
                 raise self._did_not_start(exc.reason, exc.exit_code) from exc
             except TimeoutError as exc:
@@ -349,35 +420,53 @@ class Worker:
             self.ready_info = reply
             if self.zygote:  # what the sandbox holds between submissions: bwrap and the zygote
                 self._idle_pids = self._pids()
+                self._idle_memory = self.group.memory_charge() if self.group else {}
         return self.ready_info
 
-    def run(self, code: str, *, timeout: float, test: bool = False) -> dict:
-        """Execute one cell; returns the worker's reply (with ``nonce_ok``).
+    def request(self, message: dict, *, timeout: float) -> dict:
+        """Send ``message`` (any op) with a fresh nonce; return the reply, with ``nonce_ok``.
+
+        ``nonce_ok`` is False when the frame that came back answers the *previous* request: the
+        previous cell wrote a forged reply that was taken for its own, and its real reply comes
+        now (the caller blames that cell). Such a frame is dropped unread.
 
         Raises:
-            WorkerDied: the worker exited or was killed (a memory limit, ``os._exit``, ...).
+            WorkerDied: the worker (or the zygote's child, checked in the cgroup) is gone.
             TimeoutError: no reply within ``timeout`` plus a grace period (the worker is killed).
-            SandboxError: a malformed or oversized frame (treated as tampering).
-        """
-        return self.request({"op": "run", "code": code, "test": test}, timeout=timeout)
-
-    def request(self, message: dict, *, timeout: float) -> dict:
-        """Send one request (``run``, ``eval``) with a fresh nonce; the reply has ``nonce_ok``.
-
-        Raises: as :meth:`run`.
+            SandboxError: a frame for a nonce never sent, an oversized or malformed frame, more
+                than READ_BUDGET bytes this submission, a forged ``child-exit`` (tampering: the
+                worker is killed).
         """
         nonce = secrets.token_hex(16)
         self._write_frame({**message, "nonce": nonce, "timeout": timeout})
         try:
-            reply = self._read_frame(time.monotonic() + timeout + 2.0)
+            reply = self._read_reply(nonce, time.monotonic() + timeout + 2.0)
         except TimeoutError:
             self.kill()
             raise
-        if self.zygote and reply.get("op") == "child-exit":
-            self.child_alive = False
-            raise self._death(reply.get("code"))
-        reply["nonce_ok"] = reply.get("nonce") == nonce
+        finally:
+            self._last_nonce = nonce
         return reply
+
+    def run(self, code: str, *, timeout: float, test: bool = False) -> dict:
+        """Execute one cell; returns the worker's reply (with ``nonce_ok``); see :meth:`request`."""
+        message = {"op": "run", "code": code, "test": test, "timeout": timeout}
+        return self.request(message, timeout=timeout)
+
+    def sync(self, *, timeout: float = 10.0) -> bool:
+        """Whether the channel is clean after the last reply: True only if the worker's first
+        frame is its ``synced`` answer to a fresh nonce.
+
+        Call it after the last planned cell: nothing else would read after that cell's reply,
+        so a forged last reply (and the real one behind it) would go unnoticed. False also when
+        the worker died, timed out or sent a foreign frame (it is then killed): in each case the
+        last reply cannot be shown to be the worker's own.
+        """
+        try:
+            reply = self.request({"op": "sync"}, timeout=timeout)
+        except (WorkerDied, SandboxError, TimeoutError):
+            return False
+        return reply.get("nonce_ok") is True and reply.get("op") == "synced"
 
     # -- zygote sessions --------------------------------------------------------------------
     def fork(self, timeout: float = 30.0) -> None:
@@ -385,19 +474,28 @@ class Worker:
         self.wait_ready(timeout)
         nonce = secrets.token_hex(16)
         self._oom_base = self.group.oom_kills() if self.group else 0
+        self.bytes_read, self.forged_frames, self._last_nonce = 0, 0, None
         self._write_frame({"op": "fork", "nonce": nonce})
-        reply = self._read_frame(time.monotonic() + timeout)
+        try:
+            reply = self._read_frame(time.monotonic() + timeout, nonce.encode())
+        except TimeoutError:
+            self.kill()
+            raise
         if reply.get("op") != "ready" or reply.get("session") != nonce:
             self.kill()
             raise SandboxError("the zygote did not start a child", reply=str(reply)[:200])
         self.child_alive = True
 
     def end_session(self, timeout: float = 10.0) -> bool:
-        """End the child and re-synchronise with the zygote; False if the sandbox is unusable.
+        """End the child and check that the sandbox is as it was before the first fork; False
+        (and the sandbox killed, the reason in ``retired``) if anything is left.
 
-        Frames left on the pipe by the child (forged or late) are discarded until the zygote
-        echoes a nonce generated after the child is gone; then the host's /proc must show no
-        process in the sandbox but those it held before the first fork.
+        Frames left on the pipe by the child (forged or late) are dropped unread until the
+        zygote echoes a nonce generated after the child is gone. Then, in the ``synced`` reply,
+        the zygote reports its own check (``/tmp`` and the home folder back to their first
+        listing, no SysV IPC object, no process of the student's uid); the grader checks from
+        outside, in the cgroup, that no process but bwrap and the zygote is left and that the
+        memory charge (tmpfs, shared memory, anonymous memory) is back near its idle level.
         """
         if self._closed:
             return False
@@ -405,24 +503,54 @@ class Worker:
         try:
             if self.child_alive:
                 self._write_frame({"op": "exit"})
-                while self._read_frame(deadline).get("op") != "child-exit":
-                    pass
-                self.child_alive = False
+                self._await_child_exit(deadline)
             nonce = secrets.token_hex(16)
             self._write_frame({"op": "sync", "nonce": nonce})
-            while True:
-                reply = self._read_frame(deadline)
-                if reply.get("op") == "synced" and reply.get("nonce") == nonce:
-                    break
-        except (SandboxError, TimeoutError):
-            self.kill()
-            return False
+            reply = self._await(nonce.encode(), deadline)
+        except (SandboxError, TimeoutError, WorkerDied) as exc:
+            return self._retire(f"no clean re-synchronisation: {exc}")
+        if reply.get("op") != "synced" or reply.get("clean") is not True:
+            return self._retire(f"the zygote found leftovers: {str(reply.get('clean'))[:300]}")
         # The child shares the pipes, so it can fake 'child-exit' and answer the sync itself,
         # then serve (and read) the next submission: check from outside that it is gone.
-        if self._pids() - self._idle_pids:
-            self.kill()
-            return False
+        if not self._only_idle_processes():
+            return self._retire("processes of the last submission are still running")
+        charge = self._memory_left()
+        if charge:
+            return self._retire(f"memory still charged to the sandbox: {charge}")
         return True
+
+    def _retire(self, reason: str) -> bool:
+        self.retired = reason
+        self.kill()
+        return False
+
+    def _only_idle_processes(self, wait: float = 1.0) -> bool:
+        """Whether the sandbox holds no live process but those of its idle state (waiting up to
+        ``wait`` s for killed processes to be reaped by the sandbox's init)."""
+        until = time.monotonic() + wait
+        while True:
+            if not _alive(self._pids() - self._idle_pids):
+                return True
+            if time.monotonic() >= until:
+                return False
+            time.sleep(0.01)
+
+    def _memory_left(self, wait: float = 0.5) -> str:
+        """What memory the last submission left charged (empty if none), read in the cgroup."""
+        if self.group is None or not self._idle_memory:
+            return ""
+        until = time.monotonic() + wait
+        while True:
+            now = self.group.memory_charge()
+            over = [
+                f"{key} {now[key] // MiB} MiB (idle {self._idle_memory.get(key, 0) // MiB} MiB)"
+                for key, slack in MEMORY_SLACK.items()
+                if now.get(key, 0) > self._idle_memory.get(key, 0) + slack
+            ]
+            if not over or time.monotonic() >= until:
+                return ", ".join(over)
+            time.sleep(0.02)
 
     def _pids(self) -> set[int]:
         """Host pids of the sandbox's live processes: its cgroup (cheap), else /proc's tree."""
@@ -433,10 +561,15 @@ class Worker:
     def _death(self, code: object) -> WorkerDied:
         """Why the worker (or the zygote's child) died, read before its cgroup is removed."""
         oom = bool(self.group and self.group.oom_kills() > self._oom_base)
+        if not isinstance(code, int) or isinstance(code, bool) or not -64 <= code <= 255:
+            code = None  # the zygote's child can forge the frame that carries it
         if oom:
             reason = f"it exceeded the memory limit ({self.limits.memory_mib} MiB) and was killed"
         elif isinstance(code, int) and code < 0:
-            reason = f"it was killed by signal {signal.Signals(-code).name}"
+            try:
+                reason = f"it was killed by signal {signal.Signals(-code).name}"
+            except ValueError:
+                reason = f"it was killed by signal {-code}"
         else:
             reason = f"it exited (status {code})"
         return WorkerDied(
@@ -463,6 +596,7 @@ class Worker:
         except (BrokenPipeError, OSError) as exc:
             raise self._died() from exc
 
+    # -- reading frames -----------------------------------------------------------------------
     def _read_exact(self, n: int, deadline: float) -> bytes:
         chunks, got = [], 0
         while got < n:
@@ -475,15 +609,25 @@ class Worker:
             chunk = os.read(self._resp_r, min(n - got, 1 << 20))
             if not chunk:
                 raise self._died()
+            self.bytes_read += len(chunk)
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
 
-    def _read_frame(self, deadline: float) -> dict:
-        (length,) = struct.unpack(">I", self._read_exact(4, deadline))
+    def _header(self, deadline: float) -> tuple[bytes, int]:
+        """The next frame's nonce tag and body length, both checked before the body is read."""
+        length, tag = FRAME_HEADER.unpack(self._read_exact(FRAME_HEADER.size, deadline))
         if length > MAX_FRAME:
             self.kill()
             raise SandboxError(f"the worker sent a {length}-byte frame (limit {MAX_FRAME})")
+        if self.bytes_read + length > READ_BUDGET:
+            self.kill()
+            raise SandboxError(
+                f"the worker sent more than {READ_BUDGET // MiB} MiB for one submission"
+            )
+        return tag, length
+
+    def _body(self, length: int, deadline: float) -> dict:
         body = self._read_exact(length, deadline)
         try:
             message = json.loads(body.decode("utf-8"))
@@ -494,6 +638,69 @@ class Worker:
             self.kill()
             raise SandboxError("the worker sent a malformed frame")
         return message
+
+    def _discard(self, length: int, deadline: float) -> None:
+        """Read and drop a frame's body in bounded chunks (a forged or stale frame)."""
+        self.forged_frames += 1
+        while length > 0:
+            length -= len(self._read_exact(min(length, 1 << 20), deadline))
+
+    def _read_frame(self, deadline: float, expect: bytes) -> dict:
+        """The next frame, which must carry ``expect``; anything else is tampering."""
+        tag, length = self._header(deadline)
+        if tag != _tag(expect):
+            self._discard(length, deadline)
+            self.kill()
+            raise SandboxError("the worker sent a frame for a request it was never sent")
+        return self._body(length, deadline)
+
+    def _read_reply(self, nonce: str, deadline: float) -> dict:
+        """The reply to the request sent with ``nonce`` (see :meth:`request`)."""
+        tag, length = self._header(deadline)
+        if tag == _tag(nonce.encode()):
+            reply = self._body(length, deadline)
+            reply["nonce"], reply["nonce_ok"] = nonce, True
+            return reply
+        if tag == ZYGOTE_TAG and self.zygote and self.child_alive:
+            self._child_exit(length, deadline)  # raises WorkerDied or SandboxError
+        self._discard(length, deadline)
+        if self._last_nonce is not None and tag == _tag(self._last_nonce.encode()):
+            return {"nonce_ok": False, "stale": True}
+        self.kill()
+        raise SandboxError("a forged frame on the grader's channel (a nonce never sent)")
+
+    def _child_exit(self, length: int, deadline: float) -> None:
+        """A zygote frame while the child runs: believed only if the cgroup shows the child
+        gone (the child can write the same bytes); raises WorkerDied, else SandboxError."""
+        if length > MAX_CONTROL_FRAME:
+            self._discard(length, deadline)
+            self.kill()
+            raise SandboxError("a forged zygote frame (too large)")
+        message = self._body(length, deadline)
+        if message.get("op") != "child-exit" or not self._only_idle_processes():
+            self.kill()
+            raise SandboxError("a forged 'child-exit' frame: the child is still running")
+        self.child_alive = False
+        raise self._death(message.get("code"))
+
+    def _await_child_exit(self, deadline: float) -> None:
+        """After ``exit``: drop frames until the zygote's (verified) ``child-exit``."""
+        while True:
+            tag, length = self._header(deadline)
+            if tag == ZYGOTE_TAG:
+                try:
+                    self._child_exit(length, deadline)
+                except WorkerDied:
+                    return
+            self._discard(length, deadline)
+
+    def _await(self, expect: bytes, deadline: float) -> dict:
+        """Drop frames until the one that carries ``expect`` (the child is gone: leftovers)."""
+        while True:
+            tag, length = self._header(deadline)
+            if tag == _tag(expect):
+                return self._body(length, deadline)
+            self._discard(length, deadline)
 
     def _died(self) -> WorkerDied:
         try:

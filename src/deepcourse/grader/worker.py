@@ -52,6 +52,8 @@ _unpack = struct.unpack
 _format_exception = traceback.format_exception
 _setitimer = signal.setitimer
 _NOBODY = 65534
+_MAX_FRAME = 16 * 1024 * 1024  # sandbox.MAX_FRAME
+_ZYGOTE_TAG = "zygote" + "-" * 26  # sandbox.ZYGOTE_TAG
 
 
 class CellTimeout(BaseException):
@@ -83,9 +85,23 @@ class _Capture(io.TextIOBase):
         return "".join(self.parts)
 
 
-def _send(fd: int, message: dict) -> None:
+def _send(fd: int, message: dict, tag: str | None = None) -> None:
+    """Write one frame: body length and ``tag`` (default: the message's ``nonce``, or for a
+    child's ``ready`` its ``session``) in the header, then the JSON body. The grader checks the
+    tag before it parses the body. A body over the grader's frame cap is replaced by an error
+    reply that says so (its values and output were too large to send)."""
+    if tag is None:
+        tag = message.get("nonce", message.get("session"))
     data = _dumps(message, ensure_ascii=False).encode("utf-8", "replace")
-    frame = _pack(">I", len(data)) + data
+    if len(data) > _MAX_FRAME:
+        error = {
+            "ename": "ReplyTooLarge",
+            "evalue": f"the cell's values and output add up to over {_MAX_FRAME >> 20} MiB; "
+            "check() smaller values",
+            "traceback": "",
+        }
+        data = _dumps({"nonce": message.get("nonce"), "status": "error", "error": error}).encode()
+    frame = _pack(">I32s", len(data), str(tag or "").encode("ascii", "replace")) + data
     view = memoryview(frame)
     while view:
         n = _write(fd, view)
@@ -147,37 +163,65 @@ def _on_alarm(signum, frame):
     raise CellTimeout("cell time limit reached")
 
 
-def _wipe(path: str) -> None:
-    """Remove everything under ``path`` (run as the student uid, who owns what is there)."""
-    import shutil
+def _wipe(path: str, keep: frozenset = frozenset()) -> None:
+    """Remove everything under ``path`` but the names in ``keep``, as the student uid.
 
-    def retry(func, target, _exc):
-        try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-        except OSError:
-            pass
-        try:
-            func(target)
-        except OSError:
-            pass
+    Needs no recursion, no long paths and two file descriptors, whatever the student built: a
+    tree deeper than Python's recursion limit (``os.walk`` and ``shutil.rmtree`` recurse) or
+    longer than PATH_MAX, folders made unreadable (mode 000), symlinks anywhere. The tree is
+    flattened: a folder that ``rmdir`` refuses is opened (through its parent's descriptor, never
+    following a link), its entries are renamed up into ``path`` itself, and it is removed; this
+    repeats until ``path`` holds only ``keep``. Runs after every student process was killed, so
+    nothing changes the tree meanwhile. The caller checks the result.
+    """
+    import stat
 
-    for entry in os.listdir(path):
-        full = os.path.join(path, entry)
-        try:
-            if os.path.isdir(full) and not os.path.islink(full):
-                os.chmod(full, 0o700)
-                for root, dirs, _files in os.walk(full):  # top-down: open each level first
-                    for d in dirs:
-                        try:
-                            os.chmod(os.path.join(root, d), 0o700)
-                        except OSError:
-                            pass
-                shutil.rmtree(full, onerror=retry)
-            else:
-                os.unlink(full)
-        except OSError:
-            pass
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    top = os.open(path, flags)
+    moved = 0
+
+    def is_dir(name: str, fd: int) -> bool:
+        return stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode)
+
+    try:
+        progress = True
+        while progress:
+            progress = False
+            for name in os.listdir(top):
+                if name in keep:
+                    continue
+                try:
+                    if not is_dir(name, top):
+                        os.unlink(name, dir_fd=top)
+                        progress = True
+                        continue
+                    try:
+                        os.rmdir(name, dir_fd=top)
+                        progress = True
+                        continue
+                    except OSError:
+                        pass
+                    os.chmod(name, 0o700, dir_fd=top)  # a folder (checked without following)
+                    sub = os.open(name, flags, dir_fd=top)
+                    try:
+                        for child in os.listdir(sub):
+                            if is_dir(child, sub):  # moving a folder rewrites its ".."
+                                os.chmod(child, 0o700, dir_fd=sub)
+                            for _ in range(5):
+                                moved += 1
+                                try:
+                                    os.rename(child, f".w{moved}", src_dir_fd=sub, dst_dir_fd=top)
+                                    break
+                                except OSError:
+                                    continue  # that name exists (a folder): try the next one
+                    finally:
+                        os.close(sub)
+                    os.rmdir(name, dir_fd=top)
+                    progress = True
+                except OSError:
+                    continue
+    finally:
+        os.close(top)
 
 
 def _remove_sysv_ipc() -> None:
@@ -198,11 +242,12 @@ def _remove_sysv_ipc() -> None:
                     ctl(int(fields[1]), 0, None)
 
 
-def _clean_up_after_child() -> None:
+def _clean_up_after_child(scratch: dict) -> None:
     """Kill everything the last submission left running and erase its files and IPC objects.
 
     Runs in a throw-away process that becomes the student uid: ``kill(-1)`` then reaches exactly
-    the student's processes in this pid namespace (never the zygote, which is uid 0).
+    the student's processes in this pid namespace (never the zygote, which is uid 0). ``scratch``
+    maps each folder to wipe to the names it held before any submission (bwrap's own folders).
     """
     pid = os.fork()
     if pid == 0:
@@ -216,8 +261,11 @@ def _clean_up_after_child() -> None:
                 except ProcessLookupError:
                     break
             _remove_sysv_ipc()
-            for path in ("/tmp", os.environ.get("HOME", "/home/student")):
-                _wipe(path)
+            for path, keep in scratch.items():
+                try:
+                    _wipe(path, keep)
+                except BaseException:  # noqa: BLE001 - the zygote's check reports what is left
+                    pass
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
@@ -229,21 +277,61 @@ def _clean_up_after_child() -> None:
             break
 
 
+def _leftovers(scratch: dict) -> list:
+    """What a submission left in the sandbox after the clean-up (empty: nothing).
+
+    Read by the zygote and sent in its ``synced`` reply; the grader checks processes and memory
+    again from outside, in the cgroup."""
+    left = []
+    for path, keep in scratch.items():
+        try:
+            extra = set(os.listdir(path)) - keep
+        except OSError as exc:
+            left.append(f"{path}: {exc.strerror}")
+            continue
+        if extra:
+            left.append(f"{path}: {len(extra)} entries")
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                count = len(f.read().splitlines()[1:])
+        except OSError:
+            continue
+        if count:
+            left.append(f"{count} SysV {kind} objects")
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as f:
+                    uids = [line.split()[1:] for line in f if line.startswith("Uid:")]
+            except OSError:
+                continue
+            if uids and str(_NOBODY) in uids[0]:
+                left.append(f"a process of uid {_NOBODY} (pid {entry})")
+    return left
+
+
 def zygote(config: dict, fd_in: int, fd_out: int) -> None:
     """Fork server: pre-imported once, it forks one unprivileged child per submission.
 
     The zygote stays uid 0 inside the sandbox with only ``CAP_SETUID``/``CAP_SETGID`` (no file,
     kill or ptrace privileges); each child drops to uid 65534 at once, so it can neither signal
-    nor read the zygote. After a child ends, everything of uid 65534 is killed and wiped, and
-    the grader re-synchronises with a fresh nonce before the next fork (see sandbox.py).
+    nor read the zygote. After a child ends, everything of uid 65534 is killed and wiped, the
+    zygote checks that nothing is left and says so in its answer to the grader's next ``sync``
+    (a fresh nonce, so only the zygote can answer once the grader saw the child gone); the
+    grader checks processes and memory from outside too (see sandbox.py).
     """
+    home = os.environ.get("HOME", "/home/student")
+    scratch = {path: frozenset(os.listdir(path)) for path in ("/tmp", home)}
+    left = _leftovers(scratch)
     _send(fd_out, {"op": "ready", "zygote": True, "uid": os.getuid()})
     while True:
         request = _recv(fd_in)
         if request is None or request.get("op") == "exit":
             return
         if request.get("op") == "sync":
-            _send(fd_out, {"op": "synced", "nonce": request.get("nonce")})
+            clean = True if not left else left[:20]
+            _send(fd_out, {"op": "synced", "nonce": request.get("nonce"), "clean": clean})
             continue
         if request.get("op") != "fork":
             continue
@@ -255,13 +343,12 @@ def zygote(config: dict, fd_in: int, fd_out: int) -> None:
             finally:
                 os._exit(0)
         _, status = os.waitpid(pid, 0)
-        _clean_up_after_child()
+        _clean_up_after_child(scratch)
+        left = _leftovers(scratch)
         _send(
             fd_out,
-            {
-                "op": "child-exit",
-                "code": os.waitstatus_to_exitcode(status),
-            },
+            {"op": "child-exit", "code": os.waitstatus_to_exitcode(status)},
+            _ZYGOTE_TAG,
         )
 
 
@@ -343,6 +430,9 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
         request = _recv(fd_in)
         if request is None or request.get("op") == "exit":
             return
+        if request.get("op") == "sync":  # nothing of this process may answer before this
+            _send(fd_out, {"op": "synced", "nonce": request.get("nonce")})
+            continue
         counter += 1
         state["checks"] = []
         op = request.get("op", "run")
