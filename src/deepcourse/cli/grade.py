@@ -15,7 +15,6 @@ import os
 from enum import StrEnum
 from pathlib import Path
 
-import click
 import typer
 from typer.core import TyperCommand
 
@@ -28,7 +27,7 @@ class FilesAreNotOptions(TyperCommand):
     """A command whose existing ``.ipynb``/``.json`` arguments are files even if they start with
     ``-`` (written as ``./-x.ipynb`` for the parser; :class:`~pathlib.Path` drops the ``./``)."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         fixed = []
         for i, arg in enumerate(args):
             if arg == "--":
