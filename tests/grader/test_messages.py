@@ -8,6 +8,7 @@ Two layers: the worker formats an exception with the notebook's frames only
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -209,3 +210,30 @@ def test_a_syntax_error_in_the_feedback_shows_no_grader_frame_or_path(bundle, su
     for text in (page, str(result.to_dict(outputs=True))):
         assert not _leaks(text), _leaks(text)
     assert "json/decoder.py" in page
+
+
+@pytest.mark.integration
+def test_a_notebook_from_another_assignment_gets_one_clear_message(bundle, tmp_path):
+    from deepcourse.grader import grade_batch
+
+    other = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {"nbgrader": {"grade_id": f"ex{i}-answer", "solution": True}},
+                "source": "def f(x):\n    return x",
+                "outputs": [],
+            }
+            for i in range(5)
+        ]
+    }
+    path = tmp_path / "hw3-by-mistake.ipynb"
+    path.write_text(json.dumps(other))
+    folder = tmp_path / "a-folder.ipynb"
+    folder.mkdir()
+    results = grade_batch(bundle, [path, folder], jobs=1)
+    wrong, directory = results
+    assert wrong.score == 0 and "not from assignment 'hw0'" in wrong.error
+    assert "hw0.ipynb" in wrong.error and not wrong.notes and not wrong.tests
+    assert "a folder, not a notebook" in directory.error
+    assert not any("internal grader error" in r.error for r in results)

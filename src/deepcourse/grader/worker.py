@@ -46,6 +46,9 @@ _read = os.read
 _pack = struct.pack
 _unpack = struct.unpack
 _setitimer = signal.setitimer
+_TracebackException = traceback.TracebackException
+_StackSummary = traceback.StackSummary
+_FrameSummary = traceback.FrameSummary
 _NOBODY = 65534
 
 
@@ -142,7 +145,7 @@ def _format_error(exc: BaseException, code: str | None = None) -> dict:
     cell_file = None
     lines = code.splitlines() if code else []
 
-    def keep(frames) -> traceback.StackSummary:
+    def keep(frames):
         nonlocal cell_file
         start = next((i for i, f in enumerate(frames) if _is_cell(f.filename)), len(frames))
         kept = []
@@ -155,7 +158,7 @@ def _format_error(exc: BaseException, code: str | None = None) -> dict:
             if f.filename == cell_file and f.lineno and 0 < f.lineno <= len(lines):
                 line = lines[f.lineno - 1]
             kept.append(
-                traceback.FrameSummary(
+                _FrameSummary(
                     f.filename,
                     f.lineno,
                     f.name,
@@ -166,10 +169,10 @@ def _format_error(exc: BaseException, code: str | None = None) -> dict:
                     end_colno=getattr(f, "end_colno", None),
                 )
             )
-        return traceback.StackSummary.from_list(kept)
+        return _StackSummary.from_list(kept)
 
     try:
-        te = traceback.TracebackException(
+        te = _TracebackException(
             type(exc), exc, exc.__traceback__, lookup_lines=False, compact=True
         )
         seen = set()
