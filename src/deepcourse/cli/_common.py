@@ -64,6 +64,20 @@ def read_input(file: Path) -> str:
         fail(f"cannot read {file}: {exc.strerror}")
 
 
+#: What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a CSV cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` for a CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    A submission named ``=HYPERLINK(...).ipynb`` would otherwise be a live formula in the staff's
+    gradebook (CSV injection); a leading ``'`` is what spreadsheet tools take as "this is text".
+    Only for text cells: numbers are written by us and never start with these.
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
     """``header`` and ``rows`` as CSV text with ``\\n`` line ends."""
     buf = io.StringIO()

@@ -1,16 +1,42 @@
-"""``deepcourse grade``: grade submitted notebooks in the sandbox, as JSON or CSV."""
+"""``deepcourse grade``: grade submitted notebooks in the sandbox, as JSON or CSV.
+
+Submission folders are named by students, and a shell glob hands every name to the command as
+it is: a file called ``-x.ipynb`` or ``--out.ipynb`` would be taken for an option. An argument
+that names an existing ``.ipynb`` or ``.json`` file is therefore always a file (and ``--`` ends
+the options, as usual). In the CSV output every text cell is made spreadsheet-safe.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 
 import typer
+from typer.core import TyperCommand
 
-from deepcourse.cli._common import err, fail, write_stdout
+from deepcourse.cli._common import err, fail, spreadsheet_safe, write_stdout
+
+_FILE_SUFFIXES = (".ipynb", ".json")
+
+
+class FilesAreNotOptions(TyperCommand):
+    """A command whose existing ``.ipynb``/``.json`` arguments are files even if they start with
+    ``-`` (written as ``./-x.ipynb`` for the parser; :class:`~pathlib.Path` drops the ``./``)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        fixed = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                fixed.extend(args[i:])
+                break
+            if arg.startswith("-") and arg.endswith(_FILE_SUFFIXES) and os.path.lexists(arg):
+                arg = "./" + arg
+            fixed.append(arg)
+        return super().parse_args(ctx, fixed)
 
 
 class Format(StrEnum):
@@ -41,16 +67,16 @@ def _csv(results) -> str:
     ids = [t.grade_id for t in results[0].tests] if results else []
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["submission", "score", "max_score", *ids, "error"])
+    writer.writerow(["submission", "score", "max_score", *map(spreadsheet_safe, ids), "error"])
     for r in results:
         scores = {t.grade_id: t.score for t in r.tests}
         writer.writerow(
             [
-                r.submission,
+                spreadsheet_safe(r.submission),
                 f"{r.score:g}",
                 f"{r.max_score:g}",
                 *(f"{scores.get(i, 0):g}" for i in ids),
-                r.error,
+                spreadsheet_safe(r.to_dict().get("error", "")),
             ]
         )
     return buf.getvalue()
@@ -60,7 +86,11 @@ def grade(
     source: Path = typer.Argument(
         ..., help="Source notebook (.ipynb) or its grading bundle (.bundle.json)."
     ),
-    submissions: list[Path] = typer.Argument(..., help="Submitted notebooks."),
+    submissions: list[Path] = typer.Argument(
+        ...,
+        help="Submitted notebooks. A name starting with '-' is a file when it exists and ends "
+        "in .ipynb; anything after '--' is a file too.",
+    ),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Submissions graded in parallel."),
     fmt: Format = typer.Option(Format.json, "--format", help="Output on stdout."),
     out_dir: Path | None = typer.Option(
@@ -101,4 +131,4 @@ def grade(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("grade")(grade)
+    app.command("grade", cls=FilesAreNotOptions)(grade)

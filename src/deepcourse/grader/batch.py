@@ -13,24 +13,25 @@ from pathlib import Path
 
 from deepcourse.grader import support
 from deepcourse.grader.bundle import Bundle
+from deepcourse.grader.exceptions import SubmissionError
 from deepcourse.grader.grade import grade_submission
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import make_pool
 from deepcourse.grader.report import write_feedback
 from deepcourse.grader.results import INTERNAL_ERROR, SubmissionResult
+from deepcourse.grader.submission import read_submission_bytes
 
 Progress = Callable[[int, int, SubmissionResult], None]
 
 
 def _digest(path: Path) -> str:
-    h = hashlib.sha256()
+    """The content's hash, read as grading reads it: a link, FIFO or device is never opened
+    through (it would hang the batch before any grading), its refusal is hashed instead."""
     try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-    except OSError as exc:
-        h.update(f"unreadable:{exc}".encode())
-    return h.hexdigest()
+        data = read_submission_bytes(path)
+    except SubmissionError as exc:
+        data = f"unreadable:{exc.message}".encode()
+    return hashlib.sha256(data).hexdigest()
 
 
 def _result_key(bundle: Bundle, limits: Limits, path: Path) -> str:

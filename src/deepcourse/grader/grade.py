@@ -23,7 +23,7 @@ from deepcourse.grader.pool import OneShot
 from deepcourse.grader.results import CellOutput, ManualAnswer, Status, SubmissionResult, TestResult
 from deepcourse.grader.runner import Outcome, PlannedCell, run_plan
 from deepcourse.grader.sandbox import capabilities
-from deepcourse.grader.submission import grading_plan, read_submission
+from deepcourse.grader.submission import check_same_assignment, grading_plan, read_submission
 
 
 class _Fail(Exception):
@@ -201,6 +201,7 @@ def grade_submission(
     warnings_ = capabilities().missing()
     try:
         student = read_submission(submission)
+        check_same_assignment(student, bundle.cells, bundle.name)
     except SubmissionError as exc:
         return SubmissionResult(
             label, 0.0, bundle.max_score, error=exc.message, sandbox_warnings=warnings_

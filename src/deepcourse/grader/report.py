@@ -1,7 +1,10 @@
 """Feedback a student can act on: an HTML report and the notebook with its outputs.
 
 Public tests show their message (the failing values); tests with hidden parts say only passed
-or failed. Output of hidden test code is never shown.
+or failed. Output of hidden test code is never shown. Every message and error text passes
+through :func:`~deepcourse.grader.sanitize.clean_message` (no grader frame or install path), and
+the number of notes shown is capped, so a report's size stays bounded by the output caps
+applied when the sandbox's replies were read (:mod:`runner`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,14 @@ import html
 import json
 from pathlib import Path
 
-from deepcourse.grader.results import Status, SubmissionResult
+from deepcourse.grader.exceptions import SubmissionError
+from deepcourse.grader.results import Status, SubmissionResult, capped_notes
+from deepcourse.grader.sanitize import clean_message
+from deepcourse.grader.submission import read_notebook_json
+
+#: How the grader names the cells a student added (``grade.py``); its own check() cell.
+_ADDED = "added-cell"
+_CHECK_CELL_ID = "deepcourse-check"
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -29,7 +39,7 @@ def html_report(result: SubmissionResult, *, title: str = "Autograder feedback")
     """The feedback page for one submission (self-contained HTML, everything escaped)."""
     rows = []
     for t in result.tests:
-        message = t.message or ("" if t.status is Status.PASSED else str(t.status))
+        message = clean_message(t.message) or ("" if t.status is Status.PASSED else str(t.status))
         rows.append(
             f"<tr><td>{_e(t.grade_id)}</td><td class='{_e(t.status)}'>{_e(t.status)}</td>"
             f"<td>{t.score:g} / {t.max_score:g}</td><td>{_e(message)}"
@@ -42,8 +52,10 @@ def html_report(result: SubmissionResult, *, title: str = "Autograder feedback")
         f"<h2>Score: {result.score:g} / {result.max_score:g}</h2>",
     ]
     if result.error:
-        parts.append(f"<p class='note'><strong>Not graded:</strong> {_e(result.error)}</p>")
-    for note in result.notes:
+        parts.append(
+            f"<p class='note'><strong>Not graded:</strong> {_e(clean_message(result.error))}</p>"
+        )
+    for note in capped_notes(result.notes):
         parts.append(f"<p class='note'>{_e(note)}</p>")
     if rows:
         parts.append("<table><tr><th>Test</th><th>Status</th><th>Points</th><th>Message</th></tr>")
@@ -58,7 +70,9 @@ def html_report(result: SubmissionResult, *, title: str = "Autograder feedback")
     if result.outputs:
         parts.append("<h2>Output of your notebook</h2>")
         for o in result.outputs:
-            body = o.stdout + o.stderr + (o.result or "") + (("\n" + o.error) if o.error else "")
+            error = clean_message(o.error)
+            body = o.stdout + clean_message(o.stderr) + (o.result or "")
+            body += ("\n" + error) if error else ""
             if o.dropped:
                 body += f"\n[... {o.dropped} more characters of output dropped]"
             if body.strip():
@@ -67,42 +81,93 @@ def html_report(result: SubmissionResult, *, title: str = "Autograder feedback")
     return "\n".join(parts)
 
 
+def _cell_outputs(o) -> list[dict]:
+    outputs: list[dict] = []
+    if o.stdout:
+        outputs.append({"output_type": "stream", "name": "stdout", "text": o.stdout})
+    if o.stderr:
+        outputs.append({"output_type": "stream", "name": "stderr", "text": clean_message(o.stderr)})
+    if o.result is not None:
+        outputs.append(
+            {
+                "output_type": "execute_result",
+                "execution_count": None,
+                "metadata": {},
+                "data": {"text/plain": o.result},
+            }
+        )
+    if o.error:
+        outputs.append(
+            {
+                "output_type": "error",
+                "ename": o.status,
+                "evalue": "",
+                "traceback": clean_message(o.error).splitlines(),
+            }
+        )
+    return outputs
+
+
+def _grade_id(cell: dict) -> str | None:
+    meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+    nb = meta.get("nbgrader") if isinstance(meta.get("nbgrader"), dict) else {}
+    gid = nb.get("grade_id")
+    return gid if isinstance(gid, str) else None
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    if isinstance(src, list):
+        return "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
 def notebook_with_outputs(student_cells: list[dict], result: SubmissionResult) -> dict:
-    """The submitted notebook's cells with the grader's outputs attached by ``grade_id``."""
-    by_id: dict[str, list] = {}
+    """The submitted notebook's cells with the outputs the grader got for each.
+
+    A cell of the assignment gets the output of its ``grade_id`` (a second copy of a cell, which
+    was not graded, gets none). Cells the student added carry no id, and the grader ran each
+    right after the assignment cell it follows (``grading_plan``): an added cell's output is the
+    next unused "added" output that follows the same assignment code cell, so every added cell
+    keeps its own output even when several follow one cell; any left over (the student moved
+    assignment cells around) are given out in order.
+    """
+    by_id: dict[str, list[dict]] = {}
+    added: dict[str | None, list[list[dict]]] = {}  # preceding assignment cell -> outputs
+    anchor: str | None = None
     for o in result.outputs:
-        outputs = []
-        if o.stdout:
-            outputs.append({"output_type": "stream", "name": "stdout", "text": o.stdout})
-        if o.stderr:
-            outputs.append({"output_type": "stream", "name": "stderr", "text": o.stderr})
-        if o.result is not None:
-            outputs.append(
-                {
-                    "output_type": "execute_result",
-                    "execution_count": None,
-                    "metadata": {},
-                    "data": {"text/plain": o.result},
-                }
-            )
-        if o.error:
-            outputs.append(
-                {
-                    "output_type": "error",
-                    "ename": o.status,
-                    "evalue": "",
-                    "traceback": o.error.splitlines(),
-                }
-            )
-        by_id.setdefault(o.grade_id, outputs)
+        if o.grade_id == _ADDED:
+            added.setdefault(anchor, []).append(_cell_outputs(o))
+        elif o.grade_id not in by_id:
+            by_id[o.grade_id] = _cell_outputs(o)
+            anchor = o.grade_id
+    graded = set(by_id) | {t.grade_id for t in result.tests} | {m.grade_id for m in result.manual}
+    graded.add(_CHECK_CELL_ID)
+    seen: set[str] = set()
     cells = []
+    unmatched: list[int] = []
+    anchor = None
     for raw in student_cells:
         cell = dict(raw)
-        gid = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        gid = _grade_id(cell)
         if cell.get("cell_type") == "code":
-            cell["outputs"] = by_id.get(gid, [])
+            cell["outputs"] = []
             cell["execution_count"] = None
+            if gid in by_id and gid not in seen:
+                cell["outputs"] = by_id[gid]
+                anchor = gid
+            elif (gid is None or gid not in graded and gid not in seen) and _source(cell).strip():
+                queue = added.get(anchor)
+                if queue:
+                    cell["outputs"] = queue.pop(0)
+                else:
+                    unmatched.append(len(cells))
+        if gid is not None:
+            seen.add(gid)
         cells.append(cell)
+    leftovers = [outputs for queue in added.values() for outputs in queue]
+    for index, outputs in zip(unmatched, leftovers, strict=False):
+        cells[index]["outputs"] = outputs
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -115,12 +180,12 @@ def write_feedback(
     page = out / f"{stem}.html"
     page.write_text(html_report(result), encoding="utf-8")
     if submission is not None and not result.error:
-        try:
-            data = json.loads(Path(submission).read_text(encoding="utf-8"))
-            cells = [c for c in data.get("cells", []) if isinstance(c, dict)]
+        try:  # read as the grader read it: a regular file only, never through a link
+            data = read_notebook_json(submission)
+            cells = [c for c in data["cells"] if isinstance(c, dict)]
             (out / f"{stem}.ipynb").write_text(
                 json.dumps(notebook_with_outputs(cells, result), indent=1), encoding="utf-8"
             )
-        except (OSError, ValueError):
+        except (OSError, SubmissionError):
             pass
     return page

@@ -5,6 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from deepcourse.grader.sanitize import clean_message
+
+#: Notes kept in a report or a results file; the rest are counted (a notebook can make one per
+#: duplicated cell, and the size of what the grader writes must not be the student's choice).
+MAX_NOTES = 50
+
+
+def capped_notes(notes: list[str]) -> list[str]:
+    """At most :data:`MAX_NOTES` notes, cleaned of install paths, then how many were left out."""
+    shown = [clean_message(n) for n in notes[:MAX_NOTES]]
+    if len(notes) > MAX_NOTES:
+        shown.append(f"... and {len(notes) - MAX_NOTES} more notes")
+    return shown
+
 
 class Status(StrEnum):
     PASSED = "passed"
@@ -96,7 +110,11 @@ class SubmissionResult:
         raise KeyError(f"no test {grade_id!r}; tests: {', '.join(t.grade_id for t in self.tests)}")
 
     def to_dict(self, *, outputs: bool = False) -> dict:
-        """The JSON form the CLI prints (``outputs`` adds the per-cell output)."""
+        """The JSON form the CLI prints (``outputs`` adds the per-cell output).
+
+        Messages and error texts are cleaned of grader frames and install paths, and notes are
+        capped (:func:`capped_notes`): authors read this, and students may be shown it.
+        """
         data = {
             "submission": self.submission,
             "score": round(self.score, 6),
@@ -107,22 +125,25 @@ class SubmissionResult:
                     "score": t.score,
                     "max_score": t.max_score,
                     "status": str(t.status),
-                    "message": t.message,
+                    "message": clean_message(t.message),
                     "hidden": t.hidden,
                 }
                 for t in self.tests
             ],
         }
         if self.error:
-            data["error"] = self.error
+            data["error"] = clean_message(self.error)
         if self.notes:
-            data["notes"] = list(self.notes)
+            data["notes"] = capped_notes(self.notes)
         if self.manual:
             data["manual"] = [asdict(m) for m in self.manual]
         if self.sandbox_warnings:
             data["sandbox_warnings"] = list(self.sandbox_warnings)
         if outputs:
-            data["outputs"] = [asdict(o) for o in self.outputs]
+            data["outputs"] = [
+                dict(asdict(o), stderr=clean_message(o.stderr), error=clean_message(o.error))
+                for o in self.outputs
+            ]
         return data
 
     @classmethod

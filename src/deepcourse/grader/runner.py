@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from deepcourse.grader import wire
 from deepcourse.grader.compare import short
 from deepcourse.grader.exceptions import SandboxError, WorkerDied
-from deepcourse.grader.limits import Limits
+from deepcourse.grader.limits import Limits, MiB
 from deepcourse.grader.results import SANDBOX_START_FAILED
+from deepcourse.grader.sanitize import clean_message
 from deepcourse.grader.testplan import Step
 from deepcourse.grader.verdict import Evaluation, Ungradable
 
@@ -53,23 +54,60 @@ class Outcome:
     sandbox_fallback: bool = False  # release: an assert whose values cannot cross, run as code
 
 
-def _from_reply(reply: dict) -> Outcome:
-    def text(key: str) -> str:
-        value = reply.get(key)
-        return value if isinstance(value, str) else ""
+#: Output kept of all cells together, per submission (stdout, stderr, values, tracebacks): what a
+#: report can show and a results file hold, whatever the sandbox sends.
+SUBMISSION_OUTPUT_CHARS = MiB
+#: ``check`` records kept per cell; a cell cannot make the grader hold or decode more.
+MAX_CHECKS_PER_CELL = 10_000
+_MAX_TRACEBACK = 8000
+_MAX_EVALUE = 2000
+_MAX_ENAME = 200
+_MAX_DROPPED = 1 << 50
+
+
+def _from_reply(reply: dict, limits: Limits | None = None) -> Outcome:
+    """An :class:`Outcome` from a worker's reply, keeping only what the grader allows.
+
+    The reply comes from the sandbox, where the student's code could have replaced the worker's
+    own output cap: every text is cut here to ``limits.output_kib`` per cell (the rest counted in
+    ``dropped``), check records to :data:`MAX_CHECKS_PER_CELL`, and error texts are cleaned of
+    grader frames and install paths (:mod:`sanitize`).
+    """
+    cap = (limits or Limits()).output_kib * 1024
+    extra = 0
+
+    def text(value: object, limit: int, *, tail: bool = False) -> str:
+        nonlocal extra
+        if not isinstance(value, str):
+            return ""
+        if len(value) > limit:
+            extra += len(value) - limit
+            value = value[-limit:] if tail else value[:limit]
+        return value
 
     status = reply.get("status")
-    error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+    raw_error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+    error = {}
+    if raw_error:
+        error = {
+            "ename": text(raw_error.get("ename"), _MAX_ENAME),
+            "evalue": clean_message(text(raw_error.get("evalue"), min(cap, _MAX_EVALUE))),
+            "traceback": clean_message(
+                text(raw_error.get("traceback"), min(cap, _MAX_TRACEBACK), tail=True)
+            ),
+        }
+    result = reply.get("result")
+    dropped = reply.get("dropped")
+    dropped = min(max(dropped, 0), _MAX_DROPPED) if type(dropped) is int else 0
+    checks = reply.get("checks") if isinstance(reply.get("checks"), list) else []
     return Outcome(
         status=status if status in ("ok", "error", "timeout") else "tampered",
-        error={k: str(error.get(k, ""))[:8000] for k in ("ename", "evalue", "traceback")}
-        if error
-        else {},
-        stdout=text("stdout"),
-        stderr=text("stderr"),
-        result=reply.get("result") if isinstance(reply.get("result"), str) else None,
-        dropped=reply.get("dropped") if isinstance(reply.get("dropped"), int) else 0,
-        checks=reply.get("checks") if isinstance(reply.get("checks"), list) else [],
+        error=error,
+        stdout=text(reply.get("stdout"), cap),
+        stderr=clean_message(text(reply.get("stderr"), cap)),
+        result=text(result, cap) if isinstance(result, str) else None,
+        dropped=dropped + extra,
+        checks=checks[:MAX_CHECKS_PER_CELL],
         message="the cell reached its time limit" if status == "timeout" else "",
     )
 
@@ -216,6 +254,38 @@ def _in_sandbox(worker, step: Step, timeout: float) -> Outcome:
     return outcome
 
 
+def cap_submission_output(
+    outcomes: list[Outcome], budget: int = SUBMISSION_OUTPUT_CHARS
+) -> list[str]:
+    """Keep at most ``budget`` characters of output over all ``outcomes``, first cells first.
+
+    What is cut is counted in each outcome's ``dropped``. Returns the note for the feedback (or
+    nothing when all output fit).
+    """
+    left = budget
+    cut = 0
+    for outcome in outcomes:
+        for key in ("stdout", "stderr", "result"):
+            value = getattr(outcome, key)
+            if value and len(value) > left:
+                outcome.dropped += len(value) - left
+                cut += len(value) - left
+                setattr(outcome, key, value[:left] if left or key != "result" else None)
+            left -= len(getattr(outcome, key) or "")
+        tb = outcome.error.get("traceback") if outcome.error else None
+        if tb and len(tb) > left:
+            outcome.dropped += len(tb) - left
+            cut += len(tb) - left
+            outcome.error["traceback"] = tb[len(tb) - left :] if left else ""
+        left -= len(outcome.error.get("traceback") or "") if outcome.error else 0
+    if not cut:
+        return []
+    return [
+        f"the notebook's output passed {budget // 1024} KiB in all: {cut} more characters "
+        "were dropped from the last cells' output"
+    ]
+
+
 def run_plan(
     plan: list[PlannedCell], *, pool, limits: Limits, constants: bool = False
 ) -> tuple[list[Outcome], list[str]]:
@@ -278,7 +348,7 @@ def run_plan(
                     fatal[i] = Outcome("tampered", message=f"protocol violation: {exc}")
                 else:
                     if reply.get("nonce_ok"):
-                        outcomes[i] = _from_reply(reply)
+                        outcomes[i] = _from_reply(reply, limits)
                         previous = i
                         continue
                     # A reply to an earlier request: the previous cell wrote an extra, forged
@@ -328,4 +398,5 @@ def run_plan(
             final.append(Outcome("ok"))
         else:
             final.append(Outcome("not-run", message=not_run))
+    notes.extend(cap_submission_output(final))  # after every reply was cut per cell
     return final, notes

@@ -9,7 +9,11 @@ they stand.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,31 +33,105 @@ class StudentCell:
     source: str
 
 
-def read_submission(
-    path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES
-) -> list[StudentCell]:
-    """Parse a submitted ``.ipynb`` (outputs are ignored).
+def _refuse_special(mode: int, path: str) -> None:
+    """Refuse anything but a regular file, naming what it is and what to submit instead."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        what = (
+            "a symbolic link: the grader reads only the file itself, never what a link points "
+            "to; submit a copy of the notebook, not a link"
+        )
+    elif stat.S_ISDIR(mode):
+        what = "a folder, not a notebook: submit the .ipynb file inside it"
+    elif stat.S_ISFIFO(mode):
+        what = "a named pipe (FIFO), not a file: submit the .ipynb that Jupyter saved"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device, not a file: submit the .ipynb that Jupyter saved"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket, not a file: submit the .ipynb that Jupyter saved"
+    else:
+        what = "not a regular file: submit the .ipynb that Jupyter saved"
+    raise SubmissionError(f"the submission is {what}", path=path)
+
+
+def _too_large(size: int, max_bytes: int, path: str) -> SubmissionError:
+    return SubmissionError(
+        f"the file is {size / MiB:.0f} MiB, over the {max_bytes / MiB:.0f} MiB limit: clear the "
+        "outputs (Kernel > Restart & Clear Output) and submit again",
+        path=path,
+    )
+
+
+def read_submission_bytes(path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES) -> bytes:
+    """The bytes of a submitted file, read only if it is a regular file of at most ``max_bytes``.
+
+    A submission folder is written by students, so a "notebook" may be a symbolic link (to
+    ``/dev/zero``, to the grading bundle, to another student's notebook), a FIFO or a device:
+    following it would hang the batch, grade someone else's work or leak the solutions. The
+    last path component is opened with ``O_NOFOLLOW | O_NONBLOCK`` (a link is refused, a FIFO
+    or device never blocks) and ``fstat`` of that very descriptor decides, so the file cannot
+    be swapped between the check and the read. Links in the folders above are followed: they
+    are chosen by whoever runs the grader, not by a student.
 
     Raises:
-        SubmissionError: missing, too large, not UTF-8, not JSON, or not a Jupyter notebook.
+        SubmissionError: missing, unreadable, not a regular file, or over ``max_bytes``.
     """
-    p = Path(path)
+    p = os.fspath(path)
     try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise SubmissionError(f"cannot read the submission: {exc.strerror}", path=str(p)) from None
-    if size > max_bytes:
+        _refuse_special(os.lstat(p).st_mode, p)  # before open: never open a device or FIFO
+        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
         raise SubmissionError(
-            f"the file is {size / MiB:.0f} MiB, over the {max_bytes / MiB:.0f} MiB limit: clear the "
-            "outputs (Kernel > Restart & Clear Output) and submit again",
-            path=str(p),
-        )
+            "no such file: check the name (was it moved or renamed?)", path=p
+        ) from None
+    except NotADirectoryError:
+        raise SubmissionError("no such file: a folder in its path is a file", path=p) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there after the lstat
+            _refuse_special(stat.S_IFLNK, p)
+        raise SubmissionError(
+            f"cannot read the submission: {exc.strerror or exc}", path=p
+        ) from None
     try:
-        text = p.read_bytes().decode("utf-8")
+        info = os.fstat(fd)
+        _refuse_special(info.st_mode, p)
+        if info.st_size > max_bytes:
+            raise _too_large(info.st_size, max_bytes, p)
+        chunks: list[bytes] = []
+        got = 0
+        while got <= max_bytes:  # the file may grow after fstat: never read past the cap
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > max_bytes:
+            raise _too_large(got, max_bytes, p)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SubmissionError(
+            f"cannot read the submission: {exc.strerror or exc}", path=p
+        ) from None
+    finally:
+        os.close(fd)
+
+
+def read_notebook_json(path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES) -> dict:
+    """A submitted notebook's JSON, read as :func:`read_submission_bytes` reads files.
+
+    Raises:
+        SubmissionError: unreadable (see :func:`read_submission_bytes`), not UTF-8, not JSON,
+            or not a Jupyter notebook.
+    """
+    p = os.fspath(path)
+    raw = read_submission_bytes(p, max_bytes=max_bytes)
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SubmissionError(
             f"the file is not UTF-8 text (byte {exc.start}): submit the .ipynb that Jupyter saved",
-            path=str(p),
+            path=p,
         ) from None
     try:
         data = json.loads(text)
@@ -62,12 +140,27 @@ def read_submission(
         raise SubmissionError(
             f"the file is not JSON ({str(why)[:200]}): submit the .ipynb that Jupyter saved, "
             "not an export",
-            path=str(p),
+            path=p,
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise SubmissionError(
-            "the file is JSON but not a Jupyter notebook (no 'cells' list)", path=str(p)
+            "the file is JSON but not a Jupyter notebook (no 'cells' list)", path=p
         )
+    return data
+
+
+def read_submission(
+    path: str | Path, *, max_bytes: int = MAX_SUBMISSION_BYTES
+) -> list[StudentCell]:
+    """Parse a submitted ``.ipynb`` (outputs are ignored).
+
+    Only a regular file is read (see :func:`read_submission_bytes`).
+
+    Raises:
+        SubmissionError: missing, a link, a folder, a FIFO or device, too large, not UTF-8,
+            not JSON, or not a Jupyter notebook.
+    """
+    data = read_notebook_json(path, max_bytes=max_bytes)
     cells: list[StudentCell] = []
     for raw in data["cells"]:
         if not isinstance(raw, dict):
@@ -85,6 +178,50 @@ def read_submission(
         )
         cells.append(StudentCell(gid, cell_type, src))
     return cells
+
+
+#: Ids the release gives cells without nbgrader metadata: the same in every released notebook,
+#: so they say nothing about which assignment a notebook belongs to.
+_POSITIONAL_ID = re.compile(r"cell-\d+")
+_CHECK_CELL_ID = "deepcourse-check"  # release.CHECK_CELL_ID (not imported: release imports us)
+
+
+def check_same_assignment(
+    student: list[StudentCell], source_cells: list[SourceCell], assignment: str
+) -> None:
+    """Refuse a notebook that was not made from this assignment's released notebook.
+
+    A notebook of another assignment (or one rebuilt from scratch, without the cells' metadata)
+    shares none of this assignment's grade ids: graded anyway, every answer cell counts as
+    deleted and the feedback is a list of "deleted" notes instead of the one fact that matters.
+    It is refused when it carries none of the assignment's author-given ids, or fewer than a
+    quarter of them while carrying more ids that this assignment does not have. A notebook of the
+    right assignment with cells deleted is still graded (the notes say what was restored).
+
+    Raises:
+        SubmissionError: naming the assignment expected.
+    """
+    ours = {c.grade_id for c in source_cells if not _POSITIONAL_ID.fullmatch(c.grade_id)}
+    if not ours:
+        return
+    theirs = {c.grade_id for c in student if c.grade_id and c.grade_id != _CHECK_CELL_ID}
+    matched = ours & theirs
+    unknown = {
+        g for g in theirs - {c.grade_id for c in source_cells} if not _POSITIONAL_ID.fullmatch(g)
+    }
+    if matched and (len(matched) * 4 >= len(ours) or len(unknown) <= len(matched)):
+        return
+    graded = [
+        c.grade_id for c in source_cells if c.kind is not CellKind.LOCKED and c.grade_id in ours
+    ] or sorted(ours)
+    examples = ", ".join(graded[:3])
+    have = "none" if not matched else f"only {len(matched)} of {len(ours)}"
+    raise SubmissionError(
+        f"this notebook is not from assignment {assignment!r}: it has {have} of that "
+        f"assignment's cells (such as {examples}). Submit the {assignment}.ipynb you were "
+        "given, with your answers in its cells",
+        assignment=assignment,
+    )
 
 
 @dataclass
@@ -136,7 +273,7 @@ def grading_plan(
     anchor: str | None = None
     notes: list[str] = []
     for cell in student:
-        if cell.grade_id == "deepcourse-check":  # the student-side stand-in for check()
+        if cell.grade_id == _CHECK_CELL_ID:  # the student-side stand-in for check()
             continue
         if cell.grade_id in known:
             if cell.grade_id in by_id:

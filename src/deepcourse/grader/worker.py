@@ -49,8 +49,10 @@ _write = os.write
 _read = os.read
 _pack = struct.pack
 _unpack = struct.unpack
-_format_exception = traceback.format_exception
 _setitimer = signal.setitimer
+_TracebackException = traceback.TracebackException
+_StackSummary = traceback.StackSummary
+_FrameSummary = traceback.FrameSummary
 _NOBODY = 65534
 _MAX_FRAME = 16 * 1024 * 1024  # sandbox.MAX_FRAME
 _ZYGOTE_TAG = "zygote" + "-" * 26  # sandbox.ZYGOTE_TAG
@@ -157,6 +159,79 @@ def _encode_as(value, mode: str) -> dict:
         return {"t": "unsupported", "why": str(exc)[:300], "type": _wire._qualname(type(value))}
     except Exception as exc:  # noqa: BLE001 - a value whose conversion raises
         return {"t": "unsupported", "why": f"{type(exc).__name__} while converting", "type": "?"}
+
+
+def _is_cell(filename: str) -> bool:
+    return filename.startswith("<cell ")
+
+
+def _format_error(exc: BaseException, code: str | None = None) -> dict:
+    """What the grader hears of an exception raised by a cell: ``ename``, ``evalue``, ``traceback``.
+
+    The traceback keeps the notebook's own frames (``<cell N>``) and those of the libraries they
+    called, and nothing of how the cell was run: the frames of this file and of :mod:`wire`
+    before the first cell frame (serving, compiling) and any in between are dropped, so no
+    grader-internal frame or path reaches a student. A SyntaxError shows the cell's line and a
+    caret, as in Jupyter. ``code``, the current cell's text when it is the student's own (never
+    a test's), fills in the line of each of its frames. Never raises: an exception whose
+    ``__str__`` fails is still reported.
+    """
+    cell_file = None
+    lines = code.splitlines() if code else []
+
+    def keep(frames):
+        nonlocal cell_file
+        start = next((i for i, f in enumerate(frames) if _is_cell(f.filename)), len(frames))
+        kept = []
+        for f in list(frames)[start:]:
+            if os.path.dirname(os.path.abspath(f.filename)) == _HERE and not _is_cell(f.filename):
+                continue  # this file or wire.py, called back from a cell (check, assert_eq)
+            if cell_file is None and _is_cell(f.filename):
+                cell_file = f.filename  # the outermost cell frame is the cell being run
+            line = None
+            if f.filename == cell_file and f.lineno and 0 < f.lineno <= len(lines):
+                line = lines[f.lineno - 1]
+            kept.append(
+                _FrameSummary(
+                    f.filename,
+                    f.lineno,
+                    f.name,
+                    lookup_line=False,
+                    line=line,
+                    end_lineno=getattr(f, "end_lineno", None),
+                    colno=getattr(f, "colno", None),
+                    end_colno=getattr(f, "end_colno", None),
+                )
+            )
+        return _StackSummary.from_list(kept)
+
+    try:
+        te = _TracebackException(
+            type(exc), exc, exc.__traceback__, lookup_lines=False, compact=True
+        )
+        seen = set()
+        todo = [te]
+        while todo:  # the exception and the ones it was raised from or during
+            item = todo.pop()
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            item.stack = keep(item.stack)
+            todo.extend(x for x in (item.__cause__, item.__context__) if x is not None)
+            todo.extend(getattr(item, "exceptions", None) or [])
+        text = "".join(te.format())
+    except BaseException:  # noqa: BLE001 - a hostile exception must not take the worker down
+        text = ""
+    try:
+        evalue = str(exc)
+    except BaseException:  # noqa: BLE001 - SystemExit from a hostile __str__ too
+        evalue = "<exception str() failed>"
+    name = type(exc).__name__
+    return {
+        "ename": name if isinstance(name, str) else "Exception",
+        "evalue": evalue[:2000],
+        "traceback": text[-8000:] or f"{name}: {evalue[:2000]}",
+    }
 
 
 def _on_alarm(signum, frame):
@@ -437,6 +512,8 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
         state["checks"] = []
         op = request.get("op", "run")
         mode = request.get("as") or "value"
+        # The student's own cell text fills in its traceback lines; a test's never does.
+        own_code = None if (request.get("test") or op == "eval") else request.get("code")
         if request.get("test") or op == "eval":
             ns["check"] = check
         out, err = _Capture(output_limit), _Capture(output_limit)
@@ -464,16 +541,7 @@ def serve(config: dict, fd_in: int, fd_out: int, session: str | None) -> None:
             reply["status"] = "timeout"
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             reply["status"] = "error"
-            tb = "".join(
-                _format_exception(
-                    type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None
-                )
-            )
-            reply["error"] = {
-                "ename": type(exc).__name__,
-                "evalue": str(exc)[:2000],
-                "traceback": tb[-8000:],
-            }
+            reply["error"] = _format_error(exc, own_code if isinstance(own_code, str) else None)
         finally:
             sys.stdout, sys.stderr = real_stdout, real_stderr
         if os.getpid() != my_pid:  # a child forked by the cell: never speak for the worker
