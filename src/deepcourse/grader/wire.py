@@ -20,7 +20,7 @@ import sys
 
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024  # one value fits a 16 MiB frame (sandbox.MAX_FRAME), base64 and all
 _NUMERIC_KINDS = "biufc"
 
 
@@ -37,7 +37,7 @@ class _Budget:
         self.items += items
         self.bytes += nbytes
         if self.items > MAX_ITEMS or self.bytes > MAX_BYTES:
-            raise WireError("value too large to grade (over 1e6 items or 32 MiB)")
+            raise WireError("value too large to grade (over 1e6 items or 8 MiB)")
 
 
 def _type_name(value: object) -> str:
