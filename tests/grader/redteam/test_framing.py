@@ -88,7 +88,9 @@ def test_the_bytes_read_per_submission_are_capped(monkeypatch):
 def test_a_reply_over_the_frame_cap_becomes_an_error_the_student_can_read():
     with Worker(limits=LIMITS, preload=()) as w:
         w.wait_ready()
-        reply = w.run("check('big', b'0' * (13 << 20))", timeout=20, test=True)
+        # Each value is under wire.MAX_BYTES (8 MiB); together, base64-encoded, over the frame cap.
+        code = "check('a', b'0' * (7 << 20))\ncheck('b', b'0' * (7 << 20))"
+        reply = w.run(code, timeout=20, test=True)
         assert reply["nonce_ok"] and reply["status"] == "error"
         assert reply["error"]["ename"] == "ReplyTooLarge"
         assert "16 MiB" in reply["error"]["evalue"]
