@@ -549,19 +549,22 @@ def report(steps: list[Step], matched: dict, seconds: float | None = None) -> st
         "| fixture | step | nbgrader | deepcourse | |",
         "|---|---|---|---|---|",
     ]
+    reasons: dict[str, int] = {}
     for s in steps:
         if s.same:
             mark = "same"
         elif NOT_RUN in (s.nbgrader, s.deepcourse):
             mark = ""
         elif (s.case, s.step) in matched:
-            mark = "known: " + matched[s.case, s.step].reason
+            n = reasons.setdefault(matched[s.case, s.step].reason, len(reasons) + 1)
+            mark = f"known [{n}]"
         else:
             mark = "**NEW**"
-        cell = lambda t: t.replace("|", "\\|")  # noqa: E731
-        lines.append(
-            f"| {s.case} | {s.step} | {cell(s.nbgrader)} | {cell(s.deepcourse)} | {cell(mark)} |"
-        )
+        cells = (s.case, s.step, s.nbgrader, s.deepcourse, mark)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    if reasons:
+        lines += ["", "## Why they differ", ""]
+        lines += [f"{n}. {reason}" for reason, n in reasons.items()]
     return "\n".join(lines) + "\n"
 
 
