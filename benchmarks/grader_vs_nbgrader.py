@@ -4,9 +4,9 @@ Usage (from the repository root)::
 
     PYTHONPATH=src .venv/bin/python benchmarks/grader_vs_nbgrader.py [--submissions 20] [--jobs 2]
 
-On first use it creates ``benchmarks/.venv-nbgrader`` with nbgrader 0.9.6 (git-ignored); a
-``.pth`` file there lets nbgrader's kernel import this project's numpy and torch, so both graders
-run the same libraries. Two assignments are graded, each with three autograded questions in
+On first use it creates ``benchmarks/.venv-nbgrader`` with nbgrader 0.9.6 (git-ignored; see
+``benchmarks/nbgrader_env.py``); a ``.pth`` file there lets nbgrader's kernel import this
+project's numpy and torch, so both graders run the same libraries. Two assignments are graded, each with three autograded questions in
 nbgrader's own format (plain ``assert`` tests, one hidden): ``numpy`` and ``torch`` (a locked
 cell imports torch, as the course's homework does). nbgrader runs serially (its only mode);
 deepcourse runs with ``--jobs`` warm sandboxed workers. Every submission is correct, and both
@@ -21,14 +21,13 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+import nbgrader_env  # beside this file: the one place that makes the nbgrader venv
+
 HERE = Path(__file__).resolve().parent
-NB_VENV = HERE / ".venv-nbgrader"
 WORK = HERE / "work"
-NBGRADER = "nbgrader==0.9.6"
 
 
 def _cell(cell_type: str, source: str, **nbgrader) -> dict:
@@ -128,26 +127,7 @@ def _fill(student: dict, source: dict, variant: int) -> dict:
 
 
 def ensure_nbgrader() -> Path:
-    python = NB_VENV / "bin" / "python"
-    if not python.exists():
-        print(f"creating {NB_VENV} with {NBGRADER} (once) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(NB_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", NBGRADER], check=True)
-        site = subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        ours = subprocess.run(
-            [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        # numpy and torch for nbgrader's kernel, after nbgrader's own packages on sys.path.
-        Path(site, "zz-deepcourse-libs.pth").write_text(ours + "\n")
-    return NB_VENV / "bin"
+    return nbgrader_env.ensure()
 
 
 def run_nbgrader(bin_dir: Path, root: Path, source: dict, n: int) -> tuple[float, list[float]]:
