@@ -84,9 +84,9 @@ def test_every_listed_difference_has_a_reason_and_is_unique():
     known = h.load_known()
     keys = [(k.case, k.step) for k in known]
     assert len(keys) == len(set(keys)), "a step is listed twice in known_differences.toml"
-    assert all(k.reason.startswith(("open:", "better:")) for k in known), (
-        "each reason starts with 'open:' (still to fix or decide) or 'better:' (why deepcourse's "
-        "answer is the right one)"
+    assert all(k.reason.startswith(("open:", "better:", "unsupported:")) for k in known), (
+        "each reason starts with 'open:' (still to fix or decide), 'better:' (why deepcourse's "
+        "answer is the right one) or 'unsupported:' (refused at release with a clear message)"
     )
 
 
