@@ -135,6 +135,19 @@ def plan_cases(site: Path, docs: Path) -> list[Assignment]:
                     p.stem: p for p in sorted((student / "ps1").glob("*.ipynb"))
                 }
         out.append(a)
+    for folder in sorted((Path(__file__).resolve().parent / "cases").iterdir()):
+        # This project's own cases (make_cases.py): idioms nbgrader's fixtures do not use.
+        if not folder.is_dir():
+            continue
+        a = Assignment(
+            aid=f"case_{folder.name}",
+            label=f"cases/{folder.name}",
+            notebooks={p.stem: p for p in sorted(folder.glob("*.ipynb"))},
+            files={},
+        )
+        for sub in sorted((folder / "submitted").glob("*.ipynb")):
+            a.submissions[sub.stem] = {next(iter(a.notebooks)): sub}
+        out.append(a)
     return out
 
 
