@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -193,12 +194,59 @@ def run_deepcourse(root: Path, source: dict, n: int, jobs: int) -> tuple[float, 
     return elapsed, [r.score for r in results]
 
 
+_AT_REVISION = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from deepcourse.grader import grade_batch, release_assignment
+root, jobs = Path(sys.argv[2]), int(sys.argv[3])
+released = release_assignment(root / "hw-source.ipynb", root / "release-at-revision")
+paths = sorted(root.glob("s*.ipynb"))
+start = time.perf_counter()
+results = grade_batch(released.bundle, paths, jobs=jobs)
+print(json.dumps({"elapsed": time.perf_counter() - start, "scores": [r.score for r in results]}))
+"""
+
+
+def export_revision(rev: str) -> Path:
+    """This repository's ``src/`` at ``rev`` (git archive), to time an earlier grader."""
+    out = WORK / f"revision-{rev}"
+    if not (out / "src").is_dir():
+        out.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", rev, "src"], cwd=HERE.parent, check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
+    return out / "src"
+
+
+def run_deepcourse_at(src: Path, root: Path, jobs: int) -> tuple[float, list[float]]:
+    """The same submissions (written by :func:`run_deepcourse`) graded by another revision."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, "-c", _AT_REVISION, str(src), str(root), str(jobs)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return data["elapsed"], data["scores"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=["numpy", "torch"], default=None)
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time the grader of this git revision on the same submissions, in the same run "
+        "(what a change to the grader costs, e.g. --baseline d44b714)",
+    )
     args = parser.parse_args()
+    baseline = export_revision(args.baseline) if args.baseline else None
     bin_dir = ensure_nbgrader()
     n = args.submissions
     rows = []
@@ -209,22 +257,31 @@ def main() -> None:
         nb_time, nb_scores = run_nbgrader(bin_dir, WORK / f"nbgrader-{name}", source, n)
         dc_serial, dc1_scores = run_deepcourse(WORK / f"deepcourse-{name}-1", source, n, 1)
         dc_time, dc_scores = run_deepcourse(WORK / f"deepcourse-{name}", source, n, args.jobs)
-        for label, scores in (("nbgrader", nb_scores), ("deepcourse", dc_scores + dc1_scores)):
+        checks = [("nbgrader", nb_scores), ("deepcourse", dc_scores + dc1_scores)]
+        base_time = None
+        if baseline is not None:
+            base_time, base_scores = run_deepcourse_at(
+                baseline, WORK / f"deepcourse-{name}", args.jobs
+            )
+            checks.append((f"deepcourse at {args.baseline}", base_scores))
+        for label, scores in checks:
             if len(scores) < n or any(s != 7 for s in scores):
                 raise SystemExit(f"{name}: {label} did not give every submission 7/7: {scores}")
-        rows.append((name, nb_time, dc_serial, dc_time))
+        rows.append((name, nb_time, dc_serial, dc_time, base_time))
     cpu = platform.processor() or platform.machine()
     print(
         f"\n{n} correct submissions per assignment, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
     )
+    extra = f" {args.baseline} --jobs {args.jobs} | its speed-up |" if baseline else ""
     print(
-        f"| assignment | nbgrader autograde (serial) | deepcourse --jobs 1 | deepcourse --jobs {args.jobs} | speed-up (jobs {args.jobs}) |"
+        f"| assignment | nbgrader autograde (serial) | deepcourse --jobs 1 | deepcourse --jobs {args.jobs} | speed-up (jobs {args.jobs}) |{extra}"
     )
-    print("|---|---|---|---|---|")
-    for name, nb_time, dc1, dc in rows:
+    print("|---|---|---|---|---|" + ("---|---|" if baseline else ""))
+    for name, nb_time, dc1, dc, base in rows:
+        tail = f" {base:.1f} s ({n / base:.2f}/s) | {nb_time / base:.1f}x |" if base else ""
         print(
             f"| {name} | {nb_time:.1f} s ({n / nb_time:.2f}/s) | {dc1:.1f} s ({n / dc1:.2f}/s) "
-            f"| {dc:.1f} s ({n / dc:.2f}/s) | {nb_time / dc:.1f}x |"
+            f"| {dc:.1f} s ({n / dc:.2f}/s) | {nb_time / dc:.1f}x |{tail}"
         )
 
 

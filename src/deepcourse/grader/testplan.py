@@ -516,6 +516,8 @@ def _steps(tree: ast.Module, lines: list[str], hidden: set[int], scope: _Scope):
         built = builder.assertion(stmt)
         if built is not None:
             tree_, message = built
+            if is_hidden:
+                message = None  # never shown, so never evaluated: it may quote expected values
             for src in _leaf_sources(tree_) + _leaf_sources(message):
                 needed |= _loaded_names(ast.parse(src, mode="eval"))
             steps.append(Step("assert", source, is_hidden, first, tree_, message))
