@@ -345,3 +345,19 @@ def test_a_type_without_templates_and_no_default_is_refused_naming_the_cell(tmp_
         AssignmentError, match=r"cell test: AUTOTEST a: .*no templates for its type \(float\)"
     ):
         release_assignment(src, tmp_path / "out")
+
+
+@pytest.mark.integration
+def test_a_template_that_does_not_render_is_refused_naming_the_cell(tmp_path):
+    src = _notebook(
+        tmp_path / "ps",
+        [_answer("### BEGIN SOLUTION\na = 1\n### END SOLUTION"), _test("### AUTOTEST a")],
+        yml=False,
+    )
+    (src.parent / "autotests.yml").write_text(
+        "python3:\n  dispatch: 'type({{snippet}})'\n  normalize: 'str({{snippet}'\n"
+        "  check: 'assert {{snippet}}'\n"
+        "  templates:\n    default:\n      - test: '{{snippet}}'\n        fail: wrong\n"
+    )
+    with pytest.raises(AssignmentError, match=r"cell test: a template of .*does not render"):
+        release_assignment(src, tmp_path / "out")

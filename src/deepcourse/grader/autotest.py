@@ -109,7 +109,7 @@ class Templates:
             chosen = self.templates.get("default")
         if chosen is None:
             return None
-        return [(t["test"], t["fail"]) for t in chosen]
+        return [(str(t["test"]), str(t["fail"])) for t in chosen]
 
 
 def find_file(source: str | Path) -> Path | None:
@@ -175,10 +175,14 @@ def load_templates(path: Path, kernel: str, where: str) -> Templates:
         str(section["normalize"]),
         str(section["check"]),
         templates,
-        section.get("setup"),
-        section.get("hash"),
-        section.get("success"),
+        _optional(section.get("setup")),
+        _optional(section.get("hash")),
+        _optional(section.get("success")),
     )
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _render(template: str, **values: object) -> str:
@@ -373,19 +377,28 @@ def instantiate(
         )
     kernel = ((notebook.metadata or {}).get("kernelspec") or {}).get("name") or ""
     templates = load_templates(path, kernel, where)
+    import jinja2
+
     rewritten: dict[int, str] = {}
     marked_at = {c.index for c in marked}
     worker = pool.acquire()
     try:
-        worker.wait_ready(timeout=max(30.0, timeout))
+        worker.wait_ready(timeout=120.0)  # as run_plan waits for a worker to start
         session = _Session(worker, timeout, where)
         for c in notebook.cells:
             if c.cell_type != "code":
                 continue
             if c.index in marked_at:
-                rewritten[c.index] = _instantiate_cell(
-                    c.source, c.index, c.grade_id, templates, session
-                )
+                try:
+                    rewritten[c.index] = _instantiate_cell(
+                        c.source, c.index, c.grade_id, templates, session
+                    )
+                except jinja2.TemplateError as exc:
+                    raise AssignmentError(
+                        f"{where}: cell {c.grade_id}: a template of {path} does not render "
+                        f"({str(exc)[:300]})",
+                        grade_id=c.grade_id,
+                    ) from None
             else:
                 session.run(c.source, c.grade_id, c.kind is CellKind.TEST)
     except SandboxError as exc:

@@ -82,6 +82,9 @@ def build_bundle(
 
     The source's supporting files (:mod:`support`; ``exclude``: folders not to take) go into
     the bundle and are in the sandbox's working folder, with ``NBGRADER_EXECUTION=validate``.
+    nbgrader's ``### AUTOTEST`` directives are first instantiated into asserts with the course's
+    ``autotests.yml`` (:mod:`autotest`, one more run of the solution); the bundle's cells hold
+    the instantiated tests.
 
     Raises:
         AssignmentError: the source is malformed or a non-test cell fails.
