@@ -125,14 +125,33 @@ FIXTURES = Path(__file__).parent / "fixtures" / "nbgrader"
         ("bad-markdown-cell-2.ipynb", r"cell 0: a grade, solution or locked cell needs a grade_id"),
         ("test-v0-invalid.ipynb", r"cell 16: a grade, solution or locked cell needs a grade_id"),
         ("duplicate-grade-ids.ipynb", r"cell 1 \(id1\): duplicate grade_id 'id1'"),
-        ("autotest-simple.ipynb", r"cell 2 \(test_simple\): '### AUTOTEST' .* not supported"),
-        ("autotest-hashed.ipynb", r"cell 2 \(test_hashed\): '### AUTOTEST' .* not supported"),
         ("test-no-metadata.ipynb", r"cell 2: 'BEGIN SOLUTION' in a plain cell"),
     ],
 )
 def test_sources_nbgrader_refuses_are_refused_naming_the_cell(fixture, message):
     with pytest.raises(AssignmentError, match=message):
         load_source(FIXTURES / fixture)
+
+
+@pytest.mark.parametrize("fixture", ["autotest-simple.ipynb", "autotest-hashed.ipynb"])
+def test_autotest_directives_in_test_cells_are_read_for_release_to_instantiate(fixture):
+    nb = load_source(FIXTURES / fixture)
+    assert "AUTOTEST a" in nb.tests[0].source  # release.py instantiates them (autotest.py)
+
+
+@pytest.mark.parametrize(
+    ("nbgrader", "where"),
+    [
+        (None, r"cell 0:"),
+        ({"solution": True, "grade": False, "grade_id": "answer"}, r"cell 0 \(answer\):"),
+        ({"locked": True, "grade_id": "given"}, r"cell 0 \(given\):"),
+    ],
+)
+def test_autotest_directives_outside_test_cells_are_refused_naming_the_cell(nbgrader, where):
+    meta = {"nbgrader": {"schema_version": 3, **nbgrader}} if nbgrader else {}
+    cell = {"cell_type": "code", "metadata": meta, "source": "a = 1\n### AUTOTEST a"}
+    with pytest.raises(AssignmentError, match=where + r" '### AUTOTEST' directives are only read"):
+        parse_source({"cells": [cell], "metadata": {}})
 
 
 def test_schema_0_metadata_is_upgraded_as_nbgrader_update_does():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from deepcourse.grader import support
+from deepcourse.grader import autotest, support
 from deepcourse.grader.bundle import Bundle, Expected, assignment_settings, source_digest
 from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
 from deepcourse.grader.limits import Limits
@@ -81,6 +82,9 @@ def build_bundle(
 
     The source's supporting files (:mod:`support`; ``exclude``: folders not to take) go into
     the bundle and are in the sandbox's working folder, with ``NBGRADER_EXECUTION=validate``.
+    nbgrader's ``### AUTOTEST`` directives are first instantiated into asserts with the course's
+    ``autotests.yml`` (:mod:`autotest`, one more run of the solution); the bundle's cells hold
+    the instantiated tests.
 
     Raises:
         AssignmentError: the source is malformed or a non-test cell fails.
@@ -99,12 +103,18 @@ def build_bundle(
         files=files,
     )
     effective = bundle.effective_limits(limits)
-    bundle.steps = compile_tests(notebook)
-    plan = _solution_plan(notebook, bundle.steps)
     with support.materialized(files) as folder:
         pool = OneShot(
             limits=effective, preload=preload, assignment_dir=folder, execution="validate"
         )
+        # nbgrader's AUTOTEST directives become ordinary tests first (a run of the solution)
+        instantiated = autotest.instantiate(notebook, source, pool, effective.cell_seconds)
+        if instantiated is not notebook:
+            notebook = instantiated
+            bundle.cells = list(notebook.cells)
+            bundle.source_sha256 = _digest(notebook, files)
+        bundle.steps = compile_tests(notebook)
+        plan = _solution_plan(notebook, bundle.steps)
         outcomes, _ = run_plan(plan, pool=pool, limits=effective, constants=True)
     public_names: dict[str, set[str]] = {}
     for cell, outcome in zip(plan, outcomes, strict=True):
@@ -250,7 +260,8 @@ def release_assignment(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     bundle = build_bundle(source, limits=limits, exclude=(out,))
-    notebook = load_source(source)
+    # the cells as the bundle holds them (AUTOTEST directives instantiated)
+    notebook = dataclasses.replace(load_source(source), cells=tuple(bundle.cells))
     name = bundle.name
     student = out / f"{name}.ipynb"
     clash = {student.name, f"{name}.bundle.json", f"{name}.manual.json"} & set(bundle.files)

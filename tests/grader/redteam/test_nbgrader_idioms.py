@@ -1,7 +1,7 @@
 """Red team (issue 10): nbgrader idioms that got wrong grades.
 
 * ``### AUTOTEST`` directives became comments, so every submission, blank ones included, got
-  full marks.
+  full marks (they are now instantiated with the course's autotests.yml, or refused).
 * Cells without nbgrader metadata were locked as ``cell-N``: a notebook from nbgrader's own
   release ran each of them twice (its own copy and the restored one) with false "was deleted"
   notes, and a correct notebook lost its points.
@@ -23,10 +23,19 @@ pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "nbgrader"
 
 
-def test_autotest_directives_are_refused_at_release_not_full_marks_for_blank_answers(tmp_path):
+def test_autotest_directives_give_blank_answers_no_marks(tmp_path):
     src = tmp_path / "autotest-simple.ipynb"
     shutil.copy(FIXTURES / src.name, src)
-    with pytest.raises(AssignmentError, match=r"test_simple.*AUTOTEST.*not supported"):
+    shutil.copy(FIXTURES / "autotests.yml", tmp_path)
+    release = release_assignment(src, tmp_path / "out")
+    blank = grade_submission(release.bundle, release.student_notebook)
+    assert blank.score == 0, blank.tests
+
+
+def test_autotest_directives_without_autotests_yml_are_refused_naming_the_cell(tmp_path):
+    src = tmp_path / "autotest-simple.ipynb"
+    shutil.copy(FIXTURES / src.name, src)
+    with pytest.raises(AssignmentError, match=r"test_simple has AUTOTEST directives but no"):
         release_assignment(src, tmp_path / "out")
 
 
