@@ -22,6 +22,7 @@ from deepcourse.grader.testplan import Step
 from deepcourse.grader.verdict import Evaluation, Ungradable
 
 MAX_RESTARTS = 4
+FORGED = "the cell wrote forged messages to the grader's channel"
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,7 @@ def run_plan(
                 if left <= 1:
                     break
                 timeout = min(limits.cell_seconds, left)
+                reply = None
                 try:
                     if cell.step is not None and cell.step.kind == "const" and not constants:
                         outcomes[i] = Outcome("ok")  # lives in the bundle: never sent
@@ -324,20 +326,9 @@ def run_plan(
                         continue
                     reply = worker.run(cell.code, timeout=timeout, test=cell.test)
                 except _FirstReplyForged:
-                    # The cell before wrote an extra frame, taken as its reply: blame it.
-                    i = previous if previous is not None else i
-                    outcomes.pop(i, None)
-                    fatal[i] = Outcome(
-                        "tampered", message="the cell wrote forged messages to the grader's channel"
-                    )
-                    killed_at = i
-                    break
+                    reply = {"nonce_ok": False}
                 except _Forged:
-                    fatal[i] = Outcome(
-                        "tampered", message="the cell wrote forged messages to the grader's channel"
-                    )
-                    killed_at = i
-                    break
+                    fatal[i] = Outcome("tampered", message=FORGED)
                 except TimeoutError:
                     fatal[i] = Outcome(
                         "timeout", message="the cell reached its time limit and was stopped"
@@ -346,7 +337,7 @@ def run_plan(
                     fatal[i] = Outcome("died", message=str(exc))
                 except SandboxError as exc:
                     fatal[i] = Outcome("tampered", message=f"protocol violation: {exc}")
-                else:
+                if reply is not None:
                     if reply.get("nonce_ok"):
                         outcomes[i] = _from_reply(reply, limits)
                         previous = i
@@ -355,9 +346,7 @@ def run_plan(
                     # frame that was taken as its reply. Blame it, and replay without it.
                     i = previous if previous is not None else i
                     outcomes.pop(i, None)
-                    fatal[i] = Outcome(
-                        "tampered", message="the cell wrote forged messages to the grader's channel"
-                    )
+                    fatal[i] = Outcome("tampered", message=FORGED)
                 killed_at = i
                 break
             else:
@@ -365,9 +354,7 @@ def run_plan(
                 # next frame shows that the last reply was the worker's own.
                 if previous is not None and not worker.sync(timeout=10.0):
                     outcomes.pop(previous, None)
-                    fatal[previous] = Outcome(
-                        "tampered", message="the cell wrote forged messages to the grader's channel"
-                    )
+                    fatal[previous] = Outcome("tampered", message=FORGED)
                     killed_at = previous
         except (WorkerDied, SandboxError, TimeoutError) as exc:
             # Only starting the worker gets here (each cell's failures are caught above): no
