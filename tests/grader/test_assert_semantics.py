@@ -120,7 +120,7 @@ def test_hidden_tests_run_where_they_stand_so_a_reused_name_is_fine(tmp_path):
     assert result.score == 2
 
 
-def test_nbgrader_execution_is_not_required_but_nose_assert_equal_is_decided_outside(tmp_path):
+def test_a_numpy_testing_assertion_call_is_decided_outside(tmp_path):
     release = _release(
         tmp_path,
         "def f(x):\n    return [x]",

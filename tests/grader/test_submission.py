@@ -7,9 +7,8 @@ import json
 import pytest
 
 from deepcourse.grader.exceptions import SubmissionError
-from deepcourse.grader.release import compile_tests
 from deepcourse.grader.source import load_source
-from deepcourse.grader.submission import StudentCell, grading_plan, read_submission
+from deepcourse.grader.submission import StudentCell, cell_steps, grading_plan, read_submission
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_fix(tmp_path):
@@ -54,7 +53,7 @@ def test_hidden_tests_run_where_they_stand(hw0_source):
     bundle = load_source(hw0_source)
     student = [StudentCell(c.grade_id, c.cell_type, c.public_source) for c in bundle.cells]
     student.append(StudentCell(None, "code", "print('added at the end')"))
-    plan = grading_plan(list(bundle.cells), student, compile_tests(bundle)).cells
+    plan = grading_plan(list(bundle.cells), student, cell_steps(bundle.cells)).cells
     ids = [c.grade_id for c in plan]
     for i, cell in enumerate(plan):
         if cell.hidden:  # right among its own cell's steps, before the next cell
@@ -68,7 +67,7 @@ def test_locked_cells_come_from_the_assignment_not_the_submission(hw0_source):
     student = [
         StudentCell(c.grade_id, c.cell_type, "import os; os.system('x')") for c in bundle.cells
     ]
-    plan = grading_plan(list(bundle.cells), student, compile_tests(bundle))
+    plan = grading_plan(list(bundle.cells), student, cell_steps(bundle.cells))
     imports = next(c for c in plan.cells if c.grade_id == "imports")
     assert imports.code == "import numpy as np"
     assert any("imports was edited: restored" in n for n in plan.notes)
@@ -132,7 +131,7 @@ def test_ordinary_cells_run_once_as_the_student_left_them_with_no_notes(tmp_path
         cells[0]["source"] = "import math\nhelper = 2"  # a student's edit is theirs to make
 
     _, student = _released(source, tmp_path, edit)
-    plan = grading_plan(list(source.cells), student)
+    plan = grading_plan(list(source.cells), student, cell_steps(source.cells))
     codes = [c.code for c in plan.cells]
     assert codes.count("import math\nhelper = 2") == 1 and "import math" not in codes
     assert codes.count("f(1)") == 1
@@ -152,7 +151,7 @@ def test_a_submission_from_nbgraders_own_release_is_not_reported_as_deleting_cel
         StudentCell(None, "code", "f(1)"),
         StudentCell("t", "code", "assert f(1) == 2"),
     ]
-    plan = grading_plan(list(source.cells), student)
+    plan = grading_plan(list(source.cells), student, cell_steps(source.cells))
     assert plan.notes == []
     assert [c.code for c in plan.cells].count("import math") == 1
 
@@ -192,7 +191,7 @@ def test_a_tasks_answer_is_the_students_cells_after_it_not_the_question(tmp_path
     task = data["cells"][0]
     assert "".join(task["source"]) == "Plot the loss."  # kept, scheme removed
     assert task["metadata"]["editable"] is False and task["metadata"]["nbgrader"]["locked"]
-    plan = grading_plan(list(source.cells), student)
+    plan = grading_plan(list(source.cells), student, cell_steps(source.cells))
     assert plan.manual == {"task": "The loss falls.\n\nplot(loss)"}
     assert plan.notes == []
 
@@ -205,4 +204,4 @@ def test_raw_cells_released_as_raw_are_not_reported_as_retyped(tmp_path):
     )
     data, student = _released(source, tmp_path)
     assert [c["cell_type"] for c in data["cells"]] == ["raw", "raw"]
-    assert grading_plan(list(source.cells), student).notes == []
+    assert grading_plan(list(source.cells), student, cell_steps(source.cells)).notes == []

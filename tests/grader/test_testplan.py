@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from deepcourse.grader import wire
-from deepcourse.grader.testplan import compile_test
+from deepcourse.grader.testplan import compile_test, nodes
 from deepcourse.grader.verdict import Evaluation, ValueTooLarge
 
 pytestmark = pytest.mark.unit
@@ -19,15 +19,7 @@ def steps(text: str):
 
 
 def srcs(tree, kind):
-    found, stack = [], [tree]
-    while stack:
-        node = stack.pop()
-        if node.get("k") == kind:
-            found.append(node["src"])
-        for key in ("items", "args"):
-            stack.extend(node.get(key, []))
-        stack.extend(node[k] for k in ("item", "left", "right") if k in node)
-    return sorted(found)
+    return sorted(node["src"] for node in nodes(tree, kind))
 
 
 def test_expected_operands_are_constants_and_student_calls_are_leaves():

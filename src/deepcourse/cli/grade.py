@@ -46,7 +46,7 @@ class Format(StrEnum):
 
 def _bundle(source: Path, out_dir: Path | None):
     """The bundle for ``source``; with ``--out``, built once and kept for resumed runs."""
-    from deepcourse.grader import Bundle, build_bundle
+    from deepcourse.grader import Bundle, build_bundle, support
     from deepcourse.grader.bundle import source_digest
     from deepcourse.grader.source import load_source
 
@@ -54,10 +54,14 @@ def _bundle(source: Path, out_dir: Path | None):
         return Bundle.load(source)
     if out_dir is None:
         return build_bundle(source)
-    cached = out_dir / f"bundle-{source_digest(load_source(source))[:16]}.json"
+    # The digest covers the supporting files (autotests.yml, data) as the bundle's does, and
+    # neither looks into --out, which may lie beside the source.
+    notebook = load_source(source)
+    files = support.collect(source, notebook.metadata, exclude=(out_dir,))
+    cached = out_dir / f"bundle-{source_digest(notebook, files)[:16]}.json"
     if cached.exists():
         return Bundle.load(cached)
-    bundle = build_bundle(source)
+    bundle = build_bundle(source, exclude=(out_dir,))
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle.save(cached)
     return bundle

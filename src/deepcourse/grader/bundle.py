@@ -153,8 +153,16 @@ class Bundle:
             ) from None
 
 
-def source_digest(notebook: SourceNotebook) -> str:
-    return hashlib.sha256(json.dumps(notebook.raw, sort_keys=True).encode()).hexdigest()
+def source_digest(notebook: SourceNotebook, files: dict[str, bytes] | None = None) -> str:
+    """The source's digest, and its supporting files' when it has any (a changed data file
+    makes a resumed batch grade again, and the CLI's cached bundle be built again)."""
+    digest = hashlib.sha256(json.dumps(notebook.raw, sort_keys=True).encode()).hexdigest()
+    if not files:
+        return digest
+    h = hashlib.sha256(digest.encode())
+    for name, data in sorted(files.items()):
+        h.update(f"\0{name}\0{len(data)}\0".encode() + data)
+    return h.hexdigest()
 
 
 def assignment_settings(notebook: SourceNotebook) -> tuple[dict, tuple[str, ...]]:

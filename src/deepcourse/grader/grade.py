@@ -90,7 +90,7 @@ def _score_test(
         counts: dict[str, int] = {}  # numbered across the whole cell, as at release
         for cell, outcome in items:
             _check_outcome(outcome, cell.hidden)
-            for entry in outcome.checks[:10_000]:
+            for entry in outcome.checks:  # capped per cell when read (runner)
                 if not (isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)):
                     raise _fail(Status.TAMPERED, cell.hidden, "a malformed check record was sent")
                 n = counts[entry[0]] = counts.get(entry[0], 0) + 1

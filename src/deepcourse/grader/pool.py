@@ -24,8 +24,11 @@ from deepcourse.grader.limits import Limits
 from deepcourse.grader.sandbox import Worker, capabilities
 
 
-class WorkerPool:
-    """Keeps ``size`` started workers for one assignment's limits and pre-imports."""
+class _Pool:
+    """What both pools keep: ``size`` started workers for one assignment's limits, pre-imports
+    and supporting files, and every worker they started (to kill the busy ones on close)."""
+
+    zygote = False
 
     def __init__(
         self,
@@ -39,19 +42,32 @@ class WorkerPool:
         self.limits = limits
         self.preload = preload
         self.assignment_dir = assignment_dir  # supporting files (support.py), or None
-        self._idle: collections.deque[Worker] = collections.deque()
         self._lock = threading.Lock()
         self._closed = False
         self._all: list[Worker] = []
-        for _ in range(self.size):
-            self._idle.append(self._spawn())
+        self._idle: collections.deque[Worker] = collections.deque(
+            self._spawn() for _ in range(self.size)
+        )
 
     def _spawn(self) -> Worker:
         worker = Worker(
-            limits=self.limits, preload=self.preload, assignment_dir=self.assignment_dir
+            limits=self.limits,
+            preload=self.preload,
+            zygote=self.zygote,
+            assignment_dir=self.assignment_dir,
         )
         self._all = [w for w in self._all if not w._closed] + [worker]
         return worker
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class WorkerPool(_Pool):
+    """Keeps ``size`` started workers for one assignment's limits and pre-imports."""
 
     def acquire(self) -> Worker:
         """A started worker (the caller waits for ``ready`` and must ``close`` it)."""
@@ -69,12 +85,6 @@ class WorkerPool:
             busy = list(self._all) if kill_busy else []
         for worker in idle + busy:
             worker.kill()
-
-    def __enter__(self) -> WorkerPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _Session:
@@ -108,37 +118,10 @@ class _Session:
         self._pool._release(self._worker, healthy)
 
 
-class ZygotePool:
+class ZygotePool(_Pool):
     """``size`` sandboxed fork servers, each serving one submission at a time."""
 
-    def __init__(
-        self,
-        *,
-        size: int,
-        limits: Limits,
-        preload: tuple[str, ...],
-        assignment_dir: str | None = None,
-    ) -> None:
-        self.size = max(1, size)
-        self.limits = limits
-        self.preload = preload
-        self.assignment_dir = assignment_dir  # supporting files (support.py), or None
-        self._lock = threading.Lock()
-        self._closed = False
-        self._all: list[Worker] = []
-        self._idle: collections.deque[Worker] = collections.deque(
-            self._spawn() for _ in range(self.size)
-        )
-
-    def _spawn(self) -> Worker:
-        worker = Worker(
-            limits=self.limits,
-            preload=self.preload,
-            zygote=True,
-            assignment_dir=self.assignment_dir,
-        )
-        self._all = [w for w in self._all if not w._closed] + [worker]
-        return worker
+    zygote = True
 
     def acquire(self) -> _Session:
         with self._lock:
@@ -166,12 +149,6 @@ class ZygotePool:
             worker.close()
         for worker in busy:
             worker.kill()
-
-    def __enter__(self) -> ZygotePool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def make_pool(

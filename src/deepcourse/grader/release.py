@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,8 @@ from deepcourse.grader.exceptions import AssignmentError, SolutionFailsTests
 from deepcourse.grader.limits import Limits
 from deepcourse.grader.pool import OneShot
 from deepcourse.grader.runner import PlannedCell, run_plan
-from deepcourse.grader.source import CellKind, SourceNotebook, load_source
-from deepcourse.grader.submission import planned_test, test_steps
+from deepcourse.grader.source import CHECK_CELL_ID, CellKind, SourceNotebook, load_source
+from deepcourse.grader.submission import cell_steps, planned_test
 from deepcourse.grader.testplan import Step
 
 
@@ -46,11 +45,6 @@ def _solution_plan(notebook: SourceNotebook, steps: dict[str, list[Step]]) -> li
     return plan
 
 
-def compile_tests(notebook: SourceNotebook) -> dict[str, list[Step]]:
-    """Every test cell's steps (testplan), with the notebook's imports to resolve names."""
-    return test_steps(notebook.cells)
-
-
 def _describe(outcome) -> str:
     if outcome.error:
         return (
@@ -58,18 +52,6 @@ def _describe(outcome) -> str:
             or f"{outcome.error.get('ename')}: {outcome.error.get('evalue')}"
         )
     return outcome.message or outcome.status
-
-
-def _digest(notebook: SourceNotebook, files: dict[str, bytes]) -> str:
-    """The source's digest, and its supporting files' when it has any (a changed data file
-    makes a resumed batch grade again)."""
-    digest = source_digest(notebook)
-    if not files:
-        return digest
-    h = hashlib.sha256(digest.encode())
-    for name, data in sorted(files.items()):
-        h.update(f"\0{name}\0{len(data)}\0".encode() + data)
-    return h.hexdigest()
 
 
 def build_bundle(
@@ -95,7 +77,7 @@ def build_bundle(
     files = support.collect(source, notebook.metadata, exclude=exclude)
     bundle = Bundle(
         assignment_name(source),
-        _digest(notebook, files),
+        source_digest(notebook, files),
         list(notebook.cells),
         {},
         settings,
@@ -112,8 +94,8 @@ def build_bundle(
         if instantiated is not notebook:
             notebook = instantiated
             bundle.cells = list(notebook.cells)
-            bundle.source_sha256 = _digest(notebook, files)
-        bundle.steps = compile_tests(notebook)
+            bundle.source_sha256 = source_digest(notebook, files)
+        bundle.steps = cell_steps(notebook.cells)
         plan = _solution_plan(notebook, bundle.steps)
         outcomes, _ = run_plan(plan, pool=pool, limits=effective, constants=True)
     public_names: dict[str, set[str]] = {}
@@ -122,9 +104,7 @@ def build_bundle(
             err = SolutionFailsTests if cell.test else AssignmentError
             where = f"cell {cell.grade_id}"
             if cell.step is not None:
-                where += (
-                    f", line {cell.step.line} ({cell.step.source.strip().splitlines()[0][:80]})"
-                )
+                where += f", line {cell.step.line} ({cell.step.first_line})"
             raise err(
                 f"{source}: the solution fails at {where}: {_describe(outcome)}",
                 grade_id=cell.grade_id,
@@ -169,7 +149,7 @@ def release_warnings(bundle: Bundle) -> tuple[str, ...]:
             )
             continue
         for s in steps:
-            first = s.source.strip().splitlines()[0][:80]
+            first = s.first_line
             if s.kind == "exec" and s.sandbox_verdict:
                 warnings.append(
                     f"test {t.grade_id}, line {s.line} ({first}): decided inside the sandbox "
@@ -184,7 +164,6 @@ def release_warnings(bundle: Bundle) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-CHECK_CELL_ID = "deepcourse-check"
 CHECK_CELL = (
     "# Provided by the course: check(name, value) hands a value to the autograder, which compares\n"
     "# it with the reference answer. Here, on your machine, it only shows the value.\n"

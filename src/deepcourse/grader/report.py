@@ -16,11 +16,11 @@ from pathlib import Path
 from deepcourse.grader.exceptions import SubmissionError
 from deepcourse.grader.results import Status, SubmissionResult, capped_notes
 from deepcourse.grader.sanitize import clean_message
+from deepcourse.grader.source import CHECK_CELL_ID
 from deepcourse.grader.submission import read_notebook_json
 
 #: How the grader names the cells a student added (``grade.py``); its own check() cell.
 _ADDED = "added-cell"
-_CHECK_CELL_ID = "deepcourse-check"
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -142,7 +142,7 @@ def notebook_with_outputs(student_cells: list[dict], result: SubmissionResult) -
             by_id[o.grade_id] = _cell_outputs(o)
             anchor = o.grade_id
     graded = set(by_id) | {t.grade_id for t in result.tests} | {m.grade_id for m in result.manual}
-    graded.add(_CHECK_CELL_ID)
+    graded.add(CHECK_CELL_ID)
     seen: set[str] = set()
     cells = []
     unmatched: list[int] = []

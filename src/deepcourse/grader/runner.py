@@ -18,7 +18,7 @@ from deepcourse.grader.exceptions import SandboxError, WorkerDied
 from deepcourse.grader.limits import Limits, MiB
 from deepcourse.grader.results import SANDBOX_START_FAILED
 from deepcourse.grader.sanitize import clean_message
-from deepcourse.grader.testplan import Step
+from deepcourse.grader.testplan import Step, nodes
 from deepcourse.grader.verdict import Evaluation, Ungradable
 
 MAX_RESTARTS = 4
@@ -121,7 +121,9 @@ class _FirstReplyForged(_Forged):
     """A stale nonce on a step's first reply: the cell before wrote the extra frame."""
 
 
-def run_assertion(worker, step: Step, timeout: float, constants: bool) -> Outcome:
+def run_assertion(
+    worker, step: Step, timeout: float, constants: bool, limits: Limits | None = None
+) -> Outcome:
     """Decide one assert step: its sandbox leaves are evaluated one request each, the rest here.
 
     Raises what ``worker.request`` raises (a dead or silent worker), and :class:`_Forged`.
@@ -142,7 +144,7 @@ def run_assertion(worker, step: Step, timeout: float, constants: bool) -> Outcom
         requests += 1
         if not reply.get("nonce_ok"):
             raise _FirstReplyForged() if requests == 1 else _Forged()
-        out = _from_reply(reply)
+        out = _from_reply(reply, limits)
         stdout.append(out.stdout)
         stderr.append(out.stderr)
         dropped += out.dropped
@@ -185,7 +187,7 @@ def run_assertion(worker, step: Step, timeout: float, constants: bool) -> Outcom
     try:
         holds = evaluation.holds(step.tree)
         if constants:  # every constant a later submission might need, not just this path's
-            for node in _constant_nodes(step.tree):
+            for node in nodes(step.tree, "const"):
                 const(node)
     except (SandboxError, WorkerDied, TimeoutError, _Forged):
         raise  # the worker's state is unknown: run_plan decides
@@ -227,20 +229,6 @@ class _LeafFailed(Exception):
 
 class _NoPlainData(Exception):
     """At release: a constant that cannot be stored as plain data."""
-
-
-def _constant_nodes(tree: dict | None) -> list[dict]:
-    found: list[dict] = []
-    stack = [tree] if tree else []
-    while stack:
-        node = stack.pop()
-        if node.get("k") == "const":
-            found.append(node)
-        stack.extend(node.get("items", []))
-        stack.extend(node.get("args", []))
-        stack.extend(node.get("kwargs", {}).values())
-        stack.extend(node[k] for k in ("item", "left", "right") if k in node)
-    return found
 
 
 def _in_sandbox(worker, step: Step, timeout: float) -> Outcome:
@@ -321,7 +309,7 @@ def run_plan(
                         outcomes[i] = Outcome("ok")  # lives in the bundle: never sent
                         continue
                     if cell.step is not None and cell.step.kind == "assert":
-                        outcomes[i] = run_assertion(worker, cell.step, timeout, constants)
+                        outcomes[i] = run_assertion(worker, cell.step, timeout, constants, limits)
                         previous = i
                         continue
                     reply = worker.run(cell.code, timeout=timeout, test=cell.test)

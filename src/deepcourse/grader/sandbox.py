@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deepcourse.grader import cgroup as cg
-from deepcourse.grader import seccomp
+from deepcourse.grader import seccomp, wire
 from deepcourse.grader.exceptions import SandboxError, WorkerDidNotStart, WorkerDied
 from deepcourse.grader.limits import Limits, MiB
 
@@ -44,15 +44,15 @@ SCRATCH = "/home/student"
 ASSIGNMENT_DIR = "/assignment"  # the supporting files, read-only (see support.py)
 #: The largest frame a worker may send: a reply with its values (wire.MAX_BYTES each, base64
 #: adds a third) and capped output. The worker answers "reply too large" rather than exceed it.
-MAX_FRAME = 16 * MiB
+MAX_FRAME = wire.MAX_FRAME
 #: The zygote's own frames (``child-exit``) are a few bytes.
 MAX_CONTROL_FRAME = 64 * 1024
 #: Bytes the grader reads from one submission's worker at most (forged frames included).
 READ_BUDGET = 256 * MiB
 #: Each frame from the sandbox: body length, then the nonce of the request it answers (ASCII).
-FRAME_HEADER = struct.Struct(">I32s")
+FRAME_HEADER = struct.Struct(wire.FRAME_HEADER)
 START_TAG = b""  # the first "ready", before any request
-ZYGOTE_TAG = b"zygote".ljust(32, b"-")  # the zygote's own frames (the child can forge them)
+ZYGOTE_TAG = wire.ZYGOTE_TAG.encode()  # the zygote's own frames (the child can forge them)
 #: How far above its idle level the sandbox's memory may be after a submission (bytes).
 MEMORY_SLACK = {"shmem": 16 * MiB, "anon": 64 * MiB}
 NOBODY = 65534

@@ -36,7 +36,9 @@ AUTOTEST = "AUTOTEST"
 CODE_PROMPT = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_PROMPT = "YOUR ANSWER HERE"
 #: ids the grader uses itself (the student-side ``check`` cell); no author may take them.
-RESERVED_IDS = frozenset({"deepcourse-check", "added-cell"})
+#: The locked cell release puts first, defining ``check`` for students (the grader skips it).
+CHECK_CELL_ID = "deepcourse-check"
+RESERVED_IDS = frozenset({CHECK_CELL_ID, "added-cell"})
 MAX_GRADE_ID = 100
 
 
@@ -83,11 +85,6 @@ class SourceCell:
         if self.kind is CellKind.TASK:
             return strip_mark_scheme(self.source)
         return self.source
-
-    @property
-    def hidden_source(self) -> str:
-        """The hidden-test code of a test cell ('' if none)."""
-        return strip_hidden(self.source)[1] if self.kind is CellKind.TEST else ""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from deepcourse.grader.exceptions import SubmissionError
 from deepcourse.grader.limits import MiB
 from deepcourse.grader.runner import PlannedCell
-from deepcourse.grader.source import IDENTIFIED, CellKind, SourceCell
+from deepcourse.grader.source import CHECK_CELL_ID, IDENTIFIED, CellKind, SourceCell
 from deepcourse.grader.testplan import Step, compile_test, module_aliases
 
 MAX_SUBMISSION_BYTES = 64 * MiB
@@ -183,7 +183,6 @@ def read_submission(
 #: Ids the release gives cells without nbgrader metadata: the same in every released notebook,
 #: so they say nothing about which assignment a notebook belongs to.
 _POSITIONAL_ID = re.compile(r"cell-\d+")
-_CHECK_CELL_ID = "deepcourse-check"  # release.CHECK_CELL_ID (not imported: release imports us)
 
 
 def check_same_assignment(
@@ -204,7 +203,7 @@ def check_same_assignment(
     ours = {c.grade_id for c in source_cells if not _POSITIONAL_ID.fullmatch(c.grade_id)}
     if not ours:
         return
-    theirs = {c.grade_id for c in student if c.grade_id and c.grade_id != _CHECK_CELL_ID}
+    theirs = {c.grade_id for c in student if c.grade_id and c.grade_id != CHECK_CELL_ID}
     matched = ours & theirs
     unknown = {
         g for g in theirs - {c.grade_id for c in source_cells} if not _POSITIONAL_ID.fullmatch(g)
@@ -240,7 +239,7 @@ def planned_test(cell: SourceCell, steps: list[Step]) -> list[PlannedCell]:
     ]
 
 
-def test_steps(cells) -> dict[str, list[Step]]:
+def cell_steps(cells) -> dict[str, list[Step]]:
     """Every test cell's steps (testplan), with the notebook's imports to resolve names."""
     modules, imported = module_aliases([c.source for c in cells if c.cell_type == "code"])
     return {
@@ -253,7 +252,7 @@ def test_steps(cells) -> dict[str, list[Step]]:
 def grading_plan(
     source_cells: list[SourceCell],
     student: list[StudentCell],
-    steps: dict[str, list[Step]] | None = None,
+    steps: dict[str, list[Step]],
 ) -> Plan:
     """Decide what runs: the student's answers and their own cells, everything else from the
     source.
@@ -265,15 +264,13 @@ def grading_plan(
     matched cell. Test cells run where they stand, as the steps the bundle holds (``steps``:
     grade_id -> steps), so no expected value and no whole hidden test is ever sent to the sandbox.
     """
-    if steps is None:  # the plan's shape only: constants have no values without a release
-        steps = test_steps(source_cells)
     known = {c.grade_id: c for c in source_cells if c.kind in IDENTIFIED}
     by_id: dict[str, StudentCell] = {}
     extras: dict[str | None, list[StudentCell]] = {}
     anchor: str | None = None
     notes: list[str] = []
     for cell in student:
-        if cell.grade_id == _CHECK_CELL_ID:  # the student-side stand-in for check()
+        if cell.grade_id == CHECK_CELL_ID:  # the student-side stand-in for check()
             continue
         if cell.grade_id in known:
             if cell.grade_id in by_id:

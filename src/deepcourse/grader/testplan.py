@@ -168,6 +168,11 @@ class Step:
     sandbox_verdict: bool = False  # exec steps that decide a verdict inside the sandbox
     leaks_constant: bool = False  # hidden exec steps whose text holds a constant
 
+    @property
+    def first_line(self) -> str:
+        """The statement's first line, cut for messages."""
+        return self.source.strip().splitlines()[0][:80] if self.source.strip() else ""
+
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
 
@@ -419,21 +424,18 @@ def _loaded_names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _leaf_sources(tree: dict | None) -> list[str]:
-    if tree is None:
-        return []
-    found: list[str] = []
-    stack = [tree]
+def nodes(tree: dict | None, kind: str) -> list[dict]:
+    """The nodes of kind ``kind`` (``"leaf"``, ``"const"``, ...) in an assert step's tree."""
+    found: list[dict] = []
+    stack = [tree] if tree else []
     while stack:
         node = stack.pop()
-        if node.get("k") == "leaf":
-            found.append(node["src"])
-        for key in ("items", "args"):
-            stack.extend(node.get(key, []))
-        for key in ("item", "left", "right"):
-            if key in node:
-                stack.append(node[key])
+        if node.get("k") == kind:
+            found.append(node)
+        stack.extend(node.get("items", []))
+        stack.extend(node.get("args", []))
         stack.extend(node.get("kwargs", {}).values())
+        stack.extend(node[key] for key in ("item", "left", "right") if key in node)
     return found
 
 
@@ -502,8 +504,8 @@ def _steps(tree: ast.Module, lines: list[str], hidden: set[int], scope: _Scope):
             tree_, message = built
             if is_hidden:
                 message = None  # never shown, so never evaluated: it may quote expected values
-            for src in _leaf_sources(tree_) + _leaf_sources(message):
-                needed |= _loaded_names(ast.parse(src, mode="eval"))
+            for leaf in nodes(tree_, "leaf") + nodes(message, "leaf"):
+                needed |= _loaded_names(ast.parse(leaf["src"], mode="eval"))
             steps.append(Step("assert", source, is_hidden, first, tree_, message))
             continue
         needed |= _loaded_names(stmt)

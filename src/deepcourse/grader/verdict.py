@@ -118,10 +118,7 @@ def _compare(op: str, a: object, b: object) -> object:
     if op in ("is", "is not"):
         same = a == b if isinstance(a, TypeRef) and isinstance(b, TypeRef) else a is b
         return same if op == "is" else not same
-    if op in ("in", "not in"):
-        _guard_elementwise(a, b)
-    else:
-        _guard_elementwise(a, b)
+    _guard_elementwise(a, b)
     return _CMP[op](a, b)
 
 

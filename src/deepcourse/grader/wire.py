@@ -20,7 +20,16 @@ import sys
 
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
-MAX_BYTES = 8 * 1024 * 1024  # one value fits a 16 MiB frame (sandbox.MAX_FRAME), base64 and all
+MAX_BYTES = 8 * 1024 * 1024  # one value fits a frame (MAX_FRAME), base64 and all
+
+# The frames that carry these values out of the sandbox (written by worker.py, read by
+# sandbox.py; both import these, as the one definition of the protocol):
+#: each frame's header: body length, then the nonce of the request it answers (ASCII)
+FRAME_HEADER = ">I32s"
+#: the largest frame a worker may send: a reply with its values and capped output
+MAX_FRAME = 16 * 1024 * 1024
+#: the tag of the zygote's own frames (a child can forge them: the grader checks)
+ZYGOTE_TAG = "zygote".ljust(32, "-")
 _NUMERIC_KINDS = "biufc"
 
 

@@ -54,8 +54,9 @@ _TracebackException = traceback.TracebackException
 _StackSummary = traceback.StackSummary
 _FrameSummary = traceback.FrameSummary
 _NOBODY = 65534
-_MAX_FRAME = 16 * 1024 * 1024  # sandbox.MAX_FRAME
-_ZYGOTE_TAG = "zygote" + "-" * 26  # sandbox.ZYGOTE_TAG
+_MAX_FRAME = _wire.MAX_FRAME
+_FRAME_HEADER = _wire.FRAME_HEADER
+_ZYGOTE_TAG = _wire.ZYGOTE_TAG
 
 
 class CellTimeout(BaseException):
@@ -103,7 +104,7 @@ def _send(fd: int, message: dict, tag: str | None = None) -> None:
             "traceback": "",
         }
         data = _dumps({"nonce": message.get("nonce"), "status": "error", "error": error}).encode()
-    frame = _pack(">I32s", len(data), str(tag or "").encode("ascii", "replace")) + data
+    frame = _pack(_FRAME_HEADER, len(data), str(tag or "").encode("ascii", "replace")) + data
     view = memoryview(frame)
     while view:
         n = _write(fd, view)

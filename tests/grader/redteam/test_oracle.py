@@ -111,9 +111,14 @@ def test_release_refuses_a_hidden_check_named_like_a_public_one(tmp_path):
 
 
 def test_a_forged_type_name_in_a_public_test_is_cut_and_shown_as_data(tmp_path):
-    release = _release(tmp_path)
+    cells = [
+        solution("answer", "def answer(n):\n    return n"),
+        autograded("public", "assert answer(1) == 1"),
+    ]
+    source = write(tmp_path / "public-source.ipynb", cells)
+    release = release_assignment(source, tmp_path / "rel")
     code = "class X:\n    pass\nX.__qualname__ = 'Y' * 5000\ndef answer(n):\n    return X()"
     path = answered(release.student_notebook, {"answer": code}, tmp_path / "long.ipynb")
-    result = grade_submission(release.bundle, path)
-    assert result.test("hidden").status is Status.FAILED
-    assert len(result.test("hidden").message) < 100
+    test = grade_submission(release.bundle, path).test("public")
+    assert test.status is Status.FAILED and "cannot compare" in test.message
+    assert "Y" * 50 in test.message and len(test.message) < 300  # the name, cut
