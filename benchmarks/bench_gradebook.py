@@ -147,7 +147,9 @@ def main() -> None:
         print(json.dumps(run_one(args.url, args.students)))
         return
 
-    from deepcourse.portal.testing import PostgresUnavailable, ThrowawayPostgres
+    # the throwaway cluster is test infrastructure, kept under tests/support
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+    from throwaway_postgres import PostgresUnavailable, ThrowawayPostgres
 
     columns: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="deepcourse-bench-") as tmp:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deepcourse.cli import _common
-from deepcourse.portal.pytest_plugin import (  # noqa: F401 (course-database fixtures)
+from coursedb_fixtures import (  # noqa: F401 (course-database fixtures)
     coursedb,
     db_url,
     django_ready,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deepcourse.portal.pytest_plugin import run_cli
+from coursedb_fixtures import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +34,7 @@ def test_serve_migrates_loads_the_course_and_serves_the_home_page(tmp_path):
     import time
     import urllib.request
 
-    from deepcourse.portal.pytest_plugin import subprocess_env
+    from coursedb_fixtures import subprocess_env
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

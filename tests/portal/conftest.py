@@ -1,6 +1,6 @@
-"""Course-database fixtures (see :mod:`deepcourse.portal.pytest_plugin`)."""
+"""Course-database fixtures (see :mod:`coursedb_fixtures`)."""
 
-from deepcourse.portal.pytest_plugin import (  # noqa: F401 (fixtures)
+from coursedb_fixtures import (  # noqa: F401 (fixtures)
     coursedb,
     db_url,
     django_ready,

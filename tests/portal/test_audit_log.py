@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from django.db import DatabaseError, transaction
 
-from deepcourse.portal.pytest_plugin import run_cli
+from coursedb_fixtures import run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deepcourse.portal.pytest_plugin import count_rows, run_cli, subprocess_env
+from coursedb_fixtures import count_rows, run_cli, subprocess_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

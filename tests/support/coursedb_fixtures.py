@@ -4,7 +4,7 @@
   migrated template with the course loaded); yields the services module.
 - ``db_url``: a fresh, migrated database URL for subprocesses, parametrised over SQLite and the
   throwaway PostgreSQL (``postgres``), one database per test.
-- ``postgres``: a :class:`~deepcourse.portal.testing.ThrowawayPostgres` for the session (one per
+- ``postgres``: a :class:`~throwaway_postgres.ThrowawayPostgres` for the session (one per
   xdist worker). When it cannot start, the tests that need it are skipped with the reason, shown
   in pytest's summary; under ``CI=true`` that is a failure instead.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from deepcourse.portal.testing import PostgresUnavailable, ThrowawayPostgres
+from throwaway_postgres import PostgresUnavailable, ThrowawayPostgres
 
 SRC = Path(__file__).resolve().parents[2]
 _counter = itertools.count()
