@@ -235,17 +235,24 @@ ROW = re.compile(
 )
 
 
-def _rows(client) -> list[tuple[str, str, str]]:
-    response = client.get("/admin/coursedb/registration/")
+def _rows(client, query: str = "") -> list[tuple[str, str, str]]:
+    response = client.get(f"/admin/coursedb/registration/{query}")
     assert response.status_code == 200
     return ROW.findall(response.content.decode())
 
 
 def test_issue15_the_registration_list_shows_waiting_list_positions_not_the_sequence(course):
     course.enrollment_drop(student_id=sid(1))  # 3 is promoted: 4 and 5 wait, seq 4 and 5
-    assert _rows(client_for(HEAD_TA)) == [
+    client = client_for(HEAD_TA)
+    assert _rows(client) == [
         (sid(2), "enrolled", ""),
         (sid(3), "enrolled", ""),
+        (sid(4), "waitlisted", "1"),
+        (sid(5), "waitlisted", "2"),
+    ]
+    # a filtered or searched page still shows the place on the whole waiting list
+    assert _rows(client, f"?q={sid(5)}") == [(sid(5), "waitlisted", "2")]
+    assert _rows(client, "?state__exact=waitlisted") == [
         (sid(4), "waitlisted", "1"),
         (sid(5), "waitlisted", "2"),
     ]
