@@ -30,8 +30,8 @@ def relative_links(markdown: str) -> list[str]:
 
 def test_the_link_finder_sees_inline_reference_and_html_links_but_not_urls_or_code():
     text = (
-        "[a](docs/a.md) ![img](pic.png \"title\") [b](https://x.org) [c](#top) [d](e.md#part)\n"
-        "[ref]: ../outside.md\n<a href=\"f.md\">f</a>\n```\n[code](not/a/link.md)\n```\n"
+        '[a](docs/a.md) ![img](pic.png "title") [b](https://x.org) [c](#top) [d](e.md#part)\n'
+        '[ref]: ../outside.md\n<a href="f.md">f</a>\n```\n[code](not/a/link.md)\n```\n'
     )
     assert relative_links(text) == ["docs/a.md", "pic.png", "e.md", "../outside.md", "f.md"]
 
