@@ -64,5 +64,10 @@ bench: $(STAMP) system-deps
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^deepcourse' > $(LOCK)
 
+# The course database is not in the repository: it lives in the per-user data folder, shared by
+# every clone (`deepcourse db path`). clean leaves it alone and says where it is.
 clean:
+	@db=$$($(BIN)/deepcourse db path 2>/dev/null) || \
+	    db="$${DEEPCOURSE_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/deepcourse}/deepcourse.sqlite3 (unless DEEPCOURSE_DATABASE_URL names another)"; \
+	    echo "make clean: the course database is left alone: $$db"
 	rm -rf $(VENV) build .pytest_cache
