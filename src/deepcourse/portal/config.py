@@ -16,6 +16,13 @@ Environment variables:
     Overrides the per-user data folder (the default database, the secret key, file email).
 ``DEEPCOURSE_DEBUG``
     ``1`` to turn Django's DEBUG on (off by default).
+``DEEPCOURSE_ALLOWED_HOSTS``
+    Comma-separated host names the portal answers to besides localhost, 127.0.0.1 and ``[::1]``
+    (Django's ``ALLOWED_HOSTS``: ``.example.org`` allows its subdomains). ``deepcourse serve
+    --host H`` adds H (for ``0.0.0.0``: this machine's name and addresses).
+``DEEPCOURSE_CSRF_TRUSTED_ORIGINS``
+    Comma-separated origins (``https://course.example.org``) trusted for forms posted through a
+    proxy that changes the scheme or host (Django's ``CSRF_TRUSTED_ORIGINS``); default none.
 """
 
 from __future__ import annotations
@@ -127,6 +134,36 @@ def _parse_database_url(url: str) -> dict:
     )
 
 
+ENV_ALLOWED_HOSTS = "DEEPCOURSE_ALLOWED_HOSTS"
+ENV_CSRF_TRUSTED_ORIGINS = "DEEPCOURSE_CSRF_TRUSTED_ORIGINS"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "testserver")
+
+
+def _comma_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def allowed_hosts() -> list[str]:
+    """Django's ``ALLOWED_HOSTS``: localhost, then ``DEEPCOURSE_ALLOWED_HOSTS``."""
+    return list(dict.fromkeys([*LOCAL_HOSTS, *_comma_list(ENV_ALLOWED_HOSTS)]))
+
+
+def csrf_trusted_origins() -> list[str]:
+    """Django's ``CSRF_TRUSTED_ORIGINS`` from ``DEEPCOURSE_CSRF_TRUSTED_ORIGINS``.
+
+    Raises:
+        CourseError: an entry without its scheme (Django requires ``http://`` or ``https://``).
+    """
+    origins = _comma_list(ENV_CSRF_TRUSTED_ORIGINS)
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise CourseError(
+                f"{ENV_CSRF_TRUSTED_ORIGINS}: {origin!r} has no scheme: expected e.g. "
+                f"https://{origin}"
+            )
+    return origins
+
+
 def secret_key() -> str:
     """``DEEPCOURSE_SECRET_KEY``, else the key in ``<data>/secret_key`` (made on first use).
 
@@ -180,6 +217,8 @@ def django_setup() -> None:
 
 __all__ = [
     "DatabaseUrlError",
+    "allowed_hosts",
+    "csrf_trusted_origins",
     "data_dir",
     "database_location",
     "database_settings",
