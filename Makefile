@@ -1,5 +1,5 @@
 # deepcourse: two commands do all set-up on a fresh machine.
-#   make run    venv + install + migrate + load the course + start the portal (SQLite)
+#   make run    venv + install + bubblewrap (grading) + migrate + load the course + start the portal (SQLite)
 #   make test   venv + install + system tools + the whole suite (what CI runs)
 # Re-running either is fast: the venv is rebuilt only when pyproject.toml or the lock changes.
 
@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.deepcourse-installed
 LOCK   := requirements/constraints.txt
 JOBS   ?= 2
 
-.PHONY: run test test-fast lint format system-deps lock clean help bench nbgrader-venv agreement
+.PHONY: run test test-fast lint format system-deps grader-deps lock clean help bench nbgrader-venv agreement
 
 help:
 	@echo "make run        start the portal on embedded SQLite with the course loaded"
@@ -31,10 +31,16 @@ $(STAMP): pyproject.toml $(LOCK)
 nbgrader-venv: $(STAMP)
 	@$(BIN)/python benchmarks/nbgrader_env.py
 
+# Everything the tests need (bubblewrap, PostgreSQL); installed as root, else named and skipped.
 system-deps:
 	@bash scripts/system-deps.sh
 
-run: $(STAMP)
+# What grading needs (bubblewrap, the sandbox): the portal grades, so `make run` asks for it.
+# As root it is installed; otherwise the script names what is missing and the portal starts anyway.
+grader-deps:
+	@bash scripts/system-deps.sh --warn-only bubblewrap
+
+run: $(STAMP) grader-deps
 	$(BIN)/deepcourse serve
 
 test: $(STAMP) system-deps nbgrader-venv
