@@ -13,12 +13,13 @@ JOBS   ?= 2
 .PHONY: run test test-fast lint format system-deps grader-deps lock clean help bench nbgrader-venv agreement
 
 help:
-	@echo "make run        start the portal on embedded SQLite with the course loaded"
+	@echo "make run        start the portal on embedded SQLite with the course loaded (installs bubblewrap as root)"
 	@echo "make test       everything CI runs (unit, integration, e2e, every tutorial)"
 	@echo "make test-fast  unit tests only (seconds)"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make bench      every benchmark in benchmarks/ (minutes; figures go in the README)"
 	@echo "make agreement  deepcourse vs nbgrader on nbgrader's fixtures (report: docs/nbgrader-agreement.md)"
+	@echo "make clean      remove .venv and build outputs (never the course database: deepcourse db path)"
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
