@@ -1,5 +1,5 @@
 # deepcourse: two commands do all set-up on a fresh machine.
-#   make run    venv + install + migrate + load the course + start the portal (SQLite)
+#   make run    venv + install + bubblewrap (grading) + migrate + load the course + start the portal (SQLite)
 #   make test   venv + install + system tools + the whole suite (what CI runs)
 # Re-running either is fast: the venv is rebuilt only when pyproject.toml or the lock changes.
 
@@ -10,15 +10,16 @@ STAMP  := $(VENV)/.deepcourse-installed
 LOCK   := requirements/constraints.txt
 JOBS   ?= 2
 
-.PHONY: run test test-fast lint format system-deps lock clean help bench nbgrader-venv agreement
+.PHONY: run test test-fast lint format system-deps grader-deps lock clean help bench nbgrader-venv agreement
 
 help:
-	@echo "make run        start the portal on embedded SQLite with the course loaded"
+	@echo "make run        start the portal on embedded SQLite with the course loaded (installs bubblewrap as root)"
 	@echo "make test       everything CI runs (unit, integration, e2e, every tutorial)"
 	@echo "make test-fast  unit tests only (seconds)"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make bench      every benchmark in benchmarks/ (minutes; figures go in the README)"
 	@echo "make agreement  deepcourse vs nbgrader on nbgrader's fixtures (report: docs/nbgrader-agreement.md)"
+	@echo "make clean      remove .venv and build outputs (never the course database: deepcourse db path)"
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,10 +32,16 @@ $(STAMP): pyproject.toml $(LOCK)
 nbgrader-venv: $(STAMP)
 	@$(BIN)/python benchmarks/nbgrader_env.py
 
+# Everything the tests need (bubblewrap, PostgreSQL); installed as root, else named and skipped.
 system-deps:
 	@bash scripts/system-deps.sh
 
-run: $(STAMP)
+# What grading needs (bubblewrap, the sandbox): the portal grades, so `make run` asks for it.
+# As root it is installed; otherwise the script names what is missing and the portal starts anyway.
+grader-deps:
+	@bash scripts/system-deps.sh --warn-only bubblewrap
+
+run: $(STAMP) grader-deps
 	$(BIN)/deepcourse serve
 
 test: $(STAMP) system-deps nbgrader-venv
@@ -64,5 +71,10 @@ bench: $(STAMP) system-deps
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^deepcourse' > $(LOCK)
 
+# The course database is not in the repository: it lives in the per-user data folder, shared by
+# every clone (`deepcourse db path`). clean leaves it alone and says where it is.
 clean:
+	@db=$$($(BIN)/deepcourse db path 2>/dev/null) || \
+	    db="$${DEEPCOURSE_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/deepcourse}/deepcourse.sqlite3 (unless DEEPCOURSE_DATABASE_URL names another)"; \
+	    echo "make clean: the course database is left alone: $$db"
 	rm -rf $(VENV) build .pytest_cache

@@ -27,10 +27,47 @@ from deepcourse.cli import (
 app = typer.Typer(
     name="deepcourse",
     help="Technion ECE 046211 Deep Learning (Winter 2024): syllabus, homework, grades, portal.",
-    no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
 )
+
+
+def package_version() -> str:
+    """The installed package's version (its metadata), else the source tree's ``__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("deepcourse")
+    except PackageNotFoundError:
+        from deepcourse import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"deepcourse {package_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print `deepcourse X.Y.Z` and exit.",
+    ),
+) -> None:
+    # With no command, the help is the answer (exit 0), not a usage error (Click's exit 2).
+    if ctx.invoked_subcommand is None:
+        text = ctx.get_help()  # rich help prints itself and returns ""
+        if text:
+            typer.echo(text)
+        raise typer.Exit(0)
+
 
 course_info.register(app)
 grades.register(app)
@@ -51,4 +88,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "package_version"]

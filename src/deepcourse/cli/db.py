@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from deepcourse.cli._common import COURSE_DIR_OPTION, course_or_exit, out
+from deepcourse.cli._common import COURSE_DIR_OPTION, course_or_exit, fail, out
 from deepcourse.cli._db import rule_errors, services
 
 db_app = typer.Typer(help="The course database (DEEPCOURSE_DATABASE_URL; default SQLite).")
@@ -33,6 +33,21 @@ def migrate_and_load(course_dir: Path | None, *, quiet: bool = False) -> None:
 def migrate(course_dir: Path | None = COURSE_DIR_OPTION) -> None:
     """Apply the migrations and load the course from course/ (idempotent)."""
     migrate_and_load(course_dir)
+
+
+@db_app.command("path")
+def path() -> None:
+    """Print where the course database is (the SQLite file, or the PostgreSQL URL without its
+    password): DEEPCOURSE_DATABASE_URL, else deepcourse.sqlite3 in the data folder
+    (DEEPCOURSE_DATA_DIR, else ~/.local/share/deepcourse), shared by every clone."""
+    from deepcourse.course import CourseError
+    from deepcourse.portal.config import database_location
+
+    try:
+        where = database_location()
+    except CourseError as exc:
+        fail(str(exc))
+    out.print(where, markup=False, soft_wrap=True)
 
 
 @db_app.command(

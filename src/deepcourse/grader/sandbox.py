@@ -59,6 +59,16 @@ NOBODY = 65534
 _ETC_FILES = ("ld.so.cache", "localtime", "nsswitch.conf", "passwd", "group")
 
 
+#: What grading says when ``bwrap`` is not on PATH: the package, the command that installs it, and
+#: what is not enforced until then (``make run`` and ``make test`` install it when run as root).
+BUBBLEWRAP_MISSING = (
+    "bubblewrap is not installed (no `bwrap` command on PATH): install the `bubblewrap` package "
+    "as root with `apt-get install bubblewrap` (or `make system-deps` in the repository); until "
+    "then there is NO filesystem, network or process isolation - student code can read and "
+    "write what the grader can"
+)
+
+
 class SandboxUnavailable(UserWarning):
     """A sandbox layer could not be set up; the message says which and what is not enforced."""
 
@@ -83,13 +93,11 @@ class Capabilities:
         if not self.drop_uid:
             gaps.append(
                 f"the Python installation ({sys.base_prefix}) is not readable by uid {NOBODY} "
-                "and there is no bubblewrap to bind it elsewhere: student code runs as ROOT"
+                "and there is no bubblewrap to bind it elsewhere (`apt-get install bubblewrap` as "
+                "root): student code runs as ROOT"
             )
         if not self.bwrap:
-            gaps.append(
-                "bubblewrap is not installed (apt-get install bubblewrap): NO filesystem, network "
-                "or process isolation - student code can read and write what the grader can"
-            )
+            gaps.append(BUBBLEWRAP_MISSING)
         if not self.cgroup:
             gaps.append(
                 "no writable cgroup memory/pids controllers (run as root, or delegate a cgroup): "

@@ -8,7 +8,8 @@ from deepcourse.portal import config
 
 SECRET_KEY = config.secret_key()
 DEBUG = os.environ.get("DEEPCOURSE_DEBUG") == "1"
-ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+ALLOWED_HOSTS = config.allowed_hosts()  # DEEPCOURSE_ALLOWED_HOSTS; serve adds its --host
+CSRF_TRUSTED_ORIGINS = config.csrf_trusted_origins()  # DEEPCOURSE_CSRF_TRUSTED_ORIGINS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
