@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
-from deepcourse.cli import _common
 from coursedb_fixtures import (  # noqa: F401 (course-database fixtures)
     coursedb,
     db_url,
@@ -12,6 +10,8 @@ from coursedb_fixtures import (  # noqa: F401 (course-database fixtures)
     postgres,
     postgres_template,
 )
+
+from deepcourse.cli import _common
 
 
 @pytest.fixture(autouse=True)

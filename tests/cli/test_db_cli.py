@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from coursedb_fixtures import run_cli
 
 pytestmark = pytest.mark.integration

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from django.db import DatabaseError, transaction
-
 from coursedb_fixtures import run_cli
+from django.db import DatabaseError, transaction
 
 pytestmark = pytest.mark.integration
 

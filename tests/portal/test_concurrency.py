@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from coursedb_fixtures import run_cli, subprocess_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from coursedb_fixtures import count_rows, run_cli, subprocess_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from throwaway_postgres import PostgresUnavailable, ThrowawayPostgres
 
 SRC = Path(__file__).resolve().parents[2]
